@@ -1,0 +1,141 @@
+"""The ``nianbao`` command line: option parsing only; each command lives in its layer.
+
+Heavy libraries (openpyxl, python-docx, xlsxwriter) are imported inside the
+commands so that ``nianbao --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="nianbao",
+    help="政府信息公开工作年度报告工具：分发填报模板、核查数据、生成 Word/HTML 报告、批量汇总。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
+
+
+@app.command()
+def template(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="预填并锁定的单位名称")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="预填并锁定的报告年度")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")] = None,
+    from_: Annotated[
+        Path | None, typer.Option("--from", help="上年报告（json/xlsx/html/txt/docx），预填单位信息和上年结转")
+    ] = None,
+) -> None:
+    """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
+    from .template.cli import run
+
+    raise typer.Exit(run(output=output, agency=agency, year=year, roster=roster, from_=from_))
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="填报后的 .xlsx（或报告 JSON）")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
+) -> None:
+    """把填报表读成报告 JSON（交换格式）。"""
+    from .read.cli import run_export
+
+    raise typer.Exit(run_export(file, output))
+
+
+@app.command(epilog=EXIT_CODES)
+def check(
+    files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
+    annotate: Annotated[
+        Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")
+    ] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
+) -> None:
+    """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
+    from .check.cli import run
+
+    raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous))
+
+
+@app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
+def compile_(
+    file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
+    formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
+    force: Annotated[bool, typer.Option("--force", help="存在错误时仍然生成")] = False,
+    style: Annotated[Path | None, typer.Option("--style", help="版式文件（TOML 或 JSON）")] = None,
+) -> None:
+    """生成国家格式的年度报告（Word，另可 HTML、PDF）。"""
+    from .render.cli import run
+
+    raise typer.Exit(run(file, output=output, formats=formats, force=force, style=style))
+
+
+@app.command(epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
+def batch(
+    in_dir: Annotated[Path, typer.Argument(help="收回的填报表所在目录（递归查找 .xlsx）")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出目录")],
+    jobs: Annotated[int | None, typer.Option("--jobs", help="并行进程数，缺省为全部 CPU 核")] = None,
+    formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
+    force: Annotated[bool, typer.Option("--force", help="有错误也生成，并重做未改变的文件")] = False,
+    previous: Annotated[Path | None, typer.Option("--previous", help="上年报告所在目录")] = None,
+    rollup_name: Annotated[str | None, typer.Option("--rollup-name", help="汇总报告的名称（地区或系统）")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="单个文件的处理时限（秒）")] = 60.0,
+) -> None:
+    """批量核查并生成整个目录的报告，输出汇总表和全辖区合计。"""
+    from .batch.cli import run
+
+    raise typer.Exit(
+        run(
+            in_dir,
+            output,
+            jobs=jobs,
+            formats=formats,
+            force=force,
+            previous=previous,
+            rollup_name=rollup_name,
+            json_out=json_out,
+            quiet=quiet,
+            timeout=timeout,
+        )
+    )
+
+
+@app.command(name="import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/html/htm/docx）")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")] = None,
+) -> None:
+    """读取已发布的年度报告，得到报告 JSON 或填好的模板。"""
+    from .imports.cli import run_import
+
+    raise typer.Exit(run_import(file, output))
+
+
+@app.command(epilog=EXIT_CODES)
+def audit(
+    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/html/htm/docx），可多个")],
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
+) -> None:
+    """核查已发布的年度报告中的数字。"""
+    from .imports.cli import run_audit
+
+    raise typer.Exit(run_audit(files, json_out=json_out))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Output files are written atomically, and named safely on Windows and Linux."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+
+
+def safe_filename(name: str, *, max_bytes: int = 180, fallback: str = "未命名") -> str:
+    """A file-name stem safe on Windows and Linux, whatever ``name`` holds.
+
+    Path separators, reserved characters, control and bidi marks become ``_``;
+    leading dots and trailing dots/spaces go; reserved device names get a ``_``
+    suffix; the result is cut to ``max_bytes`` of UTF-8 without splitting a
+    character.
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    text = _UNSAFE.sub("_", text).strip().lstrip(".").rstrip(". ")
+    text = re.sub(r"_{2,}", "_", text)
+    encoded = text.encode("utf-8")[:max_bytes]
+    text = encoded.decode("utf-8", errors="ignore").rstrip(". ")
+    if not text or set(text) <= {"_"}:
+        text = fallback
+    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
+        text += "_"
+    return text
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
+
+    On any exception (Ctrl-C included) the temporary file is removed, so a
+    reader never sees a half-written output.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~nianbao-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def write_atomic(target: str | Path, data: bytes | str | Callable[[Path], None]) -> Path:
+    """Write bytes, text (UTF-8), or whatever ``data(tmp_path)`` writes, atomically."""
+    with atomic_path(target) as tmp:
+        if callable(data):
+            data(tmp)
+        elif isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        else:
+            tmp.write_bytes(data)
+    return Path(target)
