@@ -25,7 +25,9 @@ EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错�
 
 @app.command()
 def template(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")
+    ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="预填并锁定的单位名称")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预填并锁定的报告年度")] = None,
     roster: Annotated[Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")] = None,
@@ -54,9 +56,7 @@ def export(
 def check(
     files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
-    annotate: Annotated[
-        Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")
-    ] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
@@ -114,7 +114,9 @@ def batch(
 @app.command(name="import")
 def import_(
     file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/html/htm/docx）")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")
+    ] = None,
 ) -> None:
     """读取已发布的年度报告，得到报告 JSON 或填好的模板。"""
     from .imports.cli import run_import

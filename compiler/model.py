@@ -161,21 +161,13 @@ class Report:
         year = data.get("year")
         report.year = year if isinstance(year, int) and not isinstance(year, bool) else _opt_str(year)
         report.date = parse_date(data.get("date"))
-        contact = data.get("contact") or {}
-        if not isinstance(contact, dict):
-            raise ReportFormatError("contact 应为对象")
+        contact = _member(data, "contact", dict, "contact 应为对象")
         report.contact = Contact(*(_opt_str(contact.get(k)) for k in ("phone", "email", "address")))
-        narr = data.get("narrative") or {}
-        if not isinstance(narr, dict):
-            raise ReportFormatError("narrative 应为对象")
-        s1 = narr.get("s1") or {}
-        if not isinstance(s1, dict):
-            raise ReportFormatError("narrative.s1 应为对象")
+        narr = _member(data, "narrative", dict, "narrative 应为对象")
+        s1 = _member(narr, "s1", dict, "narrative.s1 应为对象")
         s1_parts = [p for p in schema.narrative if p.section == 1]
         report.narrative[s1_parts[0].key] = _opt_str(s1.get("lead")) or ""
-        sections = s1.get("sections") or []
-        if not isinstance(sections, list):
-            raise ReportFormatError("narrative.s1.sections 应为数组")
+        sections = _member(s1, "sections", list, "narrative.s1.sections 应为数组")
         for part, item in zip(s1_parts[1:], sections, strict=False):
             if isinstance(item, dict):
                 report.narrative[part.key] = _opt_str(item.get("text")) or ""
@@ -186,9 +178,7 @@ class Report:
                 report.narrative[part.key] = _opt_str(item) or ""
         report.narrative["narr_s5"] = _opt_str(narr.get("s5")) or ""
         report.narrative["narr_s6"] = _opt_str(narr.get("s6")) or ""
-        tables = data.get("tables") or {}
-        if not isinstance(tables, dict):
-            raise ReportFormatError("tables 应为对象")
+        tables = _member(data, "tables", dict, "tables 应为对象")
         for table in schema.tables:
             rows = tables.get(table.id)
             if rows is None:
@@ -216,6 +206,16 @@ class Report:
 
 class ReportFormatError(ValueError):
     """A report JSON whose shape does not match the interchange format."""
+
+
+def _member(data: dict[str, Any], name: str, kind: type, message: str) -> Any:
+    """``data[name]`` when it has the expected JSON type; absent or null gives an empty one."""
+    value = data.get(name)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise ReportFormatError(message)
+    return value
 
 
 def _opt_str(v: Any) -> str | None:

@@ -71,14 +71,10 @@ NARRATIVE = (
     NarrativePart("narr_s1_1", 1, "（一）主动公开", True, _HINT.format("本年度主动公开政府信息的情况")),
     NarrativePart("narr_s1_2", 1, "（二）依申请公开", True, _HINT.format("本年度依申请公开政府信息的情况")),
     NarrativePart("narr_s1_3", 1, "（三）政府信息管理", True, _HINT.format("政府信息管理工作情况")),
-    NarrativePart(
-        "narr_s1_4", 1, "（四）政府信息公开平台建设", True, _HINT.format("政府信息公开平台建设情况")
-    ),
+    NarrativePart("narr_s1_4", 1, "（四）政府信息公开平台建设", True, _HINT.format("政府信息公开平台建设情况")),
     NarrativePart("narr_s1_5", 1, "（五）监督保障", True, _HINT.format("监督保障工作情况")),
     NarrativePart("narr_s5", 5, "五、存在的主要问题及改进情况", True, _HINT.format("存在的主要问题及改进情况")),
-    NarrativePart(
-        "narr_s6", 6, "六、其他需要报告的事项", True, _HINT.format("信息处理费收取情况及其他需要报告的事项")
-    ),
+    NarrativePart("narr_s6", 6, "六、其他需要报告的事项", True, _HINT.format("信息处理费收取情况及其他需要报告的事项")),
 )
 
 # --------------------------------------------------------------------------
