@@ -135,9 +135,13 @@ class Placeholder:
     key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Schema:
-    """A whole report format: sections, narrative, tables, rules."""
+    """A whole report format: sections, narrative, tables, rules.
+
+    Compared and hashed by identity (``get_schema`` makes one per format), so
+    caches keyed by a schema cost nothing.
+    """
 
     format_id: str
     name: str

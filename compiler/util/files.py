@@ -19,7 +19,7 @@ def safe_filename(name: str, *, max_bytes: int = 180, fallback: str = "未命名
 
     Path separators, reserved characters, control and bidi marks become ``_``;
     leading dots and trailing dots/spaces go; reserved device names get a ``_``
-    suffix; the result is cut to ``max_bytes`` of UTF-8 without splitting a
+    prefix; the result is cut to ``max_bytes`` of UTF-8 without splitting a
     character.
     """
     text = unicodedata.normalize("NFC", name or "")
@@ -29,8 +29,8 @@ def safe_filename(name: str, *, max_bytes: int = 180, fallback: str = "未命名
     text = encoded.decode("utf-8", errors="ignore").rstrip(". ")
     if not text or set(text) <= {"_"}:
         text = fallback
-    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
-        text += "_"
+    if text.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        text = "_" + text  # Windows reserves CON, AUX.txt, … whatever the extension
     return text
 
 
