@@ -40,6 +40,9 @@ class Origin:
     overridden: dict[str, Value] = field(default_factory=dict)
     #: Findings raised while reading (``compiler.findings.Finding``).
     findings: list[Any] = field(default_factory=list)
+    #: Figure keys the reader could not read or did not find (null in the report, not a blank):
+    #: a finding may name a whole row or table, so the keys are listed here one by one.
+    unread: set[str] = field(default_factory=set)
 
 
 @dataclass

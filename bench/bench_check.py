@@ -1,0 +1,68 @@
+"""What checking adds to reading a sheet (target ≤ 10 ms): medians of ``check_report``.
+
+Measures ``check_report`` on a consistent city-scale report (the common case),
+on a report with errors (the echo analysis runs), on the bundled samples when
+present, and ``check_path`` against ``load_report`` on a filled template, so
+the difference is the cost checking adds to reading.
+
+Run: ``.venv/bin/python bench/bench_check.py``
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from compiler.check import check_path, check_report
+from compiler.model import Report
+from compiler.read import load_report
+from compiler.synth import consistent_report
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm caches (schema layout, regexes)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main(runs: int = 300) -> None:
+    consistent = consistent_report(random.Random(1), scale=20)
+    broken = Report.from_json(consistent.to_json())
+    for key, delta in (("t3_r25_c2", 1), ("t3_r05_c7", -2), ("t4_r02_c1", 1), ("t3_r10_c1", 3)):
+        broken.set_value(key, broken.value(key) + delta)
+    rows = [
+        ("check_report, consistent city-scale report", median_ms(lambda: check_report(consistent), runs)),
+        ("check_report, same report with 4 wrong cells", median_ms(lambda: check_report(broken), runs)),
+        ("check_report + previous year", median_ms(lambda: check_report(consistent, consistent), runs)),
+    ]
+    for name in ("quzhou-jgsw-2022", "city-2024", "errors-2024"):
+        path = SAMPLES / f"{name}.json"
+        if path.exists():
+            sample = Report.load(path)
+            rows.append((f"check_report, samples/{name}.json", median_ms(lambda s=sample: check_report(s), runs)))
+    with tempfile.TemporaryDirectory() as tmp:
+        from compiler.template.writer import write_template
+
+        sheet = write_template(Path(tmp) / "filled.xlsx", consistent)
+        read = median_ms(lambda: load_report(sheet), 30)
+        both = median_ms(lambda: check_path(sheet), 30)
+        rows.append(("load_report, filled template (.xlsx)", read))
+        rows.append(("check_path, same file (read + check)", both))
+        rows.append(("→ checking adds to reading", both - read))
+    width = max(len(name) for name, _ in rows)
+    for name, ms in rows:
+        print(f"{name:<{width}}  {ms:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The checker: every figure and text rule of the format, as findings a clerk can act on.
+
+``check_report(report)`` runs the rules on a ``Report`` (from a returned sheet,
+a report JSON or a published report) and returns findings sorted the way a
+clerk reads the workbook: errors first, then by sheet, row and column.
+``check_path(path)`` reads a file through ``compiler.read.load_report`` and
+never raises: an unreadable file is a result with status ``unreadable``.
+
+Rule catalogue (codes, severities, descriptions): ``compiler.check.catalog``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..findings import SEVERITY_ORDER, Finding
+from ..model import Report
+from .catalog import CATALOG, template_only_codes
+from .context import Context, flatten, layout
+
+__all__ = ["CATALOG", "FileResult", "check_path", "check_report", "counts_of", "status_of"]
+
+
+def check_report(report: Report, previous: Report | None = None, *, published: bool = False) -> list[Finding]:
+    """All findings for ``report`` (reader findings included), sorted errors first.
+
+    ``previous`` (last year's report) enables the cross-year rules.
+    ``published=True`` (for ``audit``) skips the checks that only make sense for
+    our fill-in template: the template stamp, template hint text, ``{占位符}``.
+    """
+    from . import narrative, rules
+
+    schema = report.schema
+    lay = layout(schema)
+    ctx = Context(report=report, schema=schema, lay=lay, published=published, values=flatten(report, lay))
+    rules.find_unknown(ctx)
+    rules.check_types(ctx)
+    rules.check_sums(ctx)
+    rules.check_blanks(ctx)
+    rules.check_table2(ctx)
+    texts = narrative.prepared_texts(ctx)
+    rules.check_fee_units(ctx, texts)
+    rules.check_carry_over_share(ctx)
+    narrative.check_info(ctx)
+    narrative.check_parts(ctx)
+    narrative.check_quotes(ctx, texts)
+    if not published:
+        narrative.check_stamp(ctx)
+    if previous is not None:
+        rules.check_previous(ctx, previous)
+    findings = [*getattr(report.origin, "findings", []), *ctx.findings]
+    if published:
+        skip = template_only_codes()
+        findings = [f for f in findings if f.code not in skip]
+    findings.sort(key=lambda f: sort_key(f, lay.sheet_order))
+    return findings
+
+
+_A1 = re.compile(r"([A-Z]+)(\d+)")
+
+
+def sort_key(f: Finding, sheet_order: dict[str, int]) -> tuple[int, int, int, int, str]:
+    """Severity, then the sheet in workbook order, then row and column."""
+    row = col = 0
+    m = _A1.fullmatch(f.cell or "")
+    if m:
+        row = int(m.group(2))
+        for ch in m.group(1):
+            col = col * 26 + ord(ch) - 64
+    return (
+        SEVERITY_ORDER.get(f.severity, 3),
+        sheet_order.get(f.sheet or "", len(sheet_order)),
+        row,
+        col,
+        f.code,
+    )
+
+
+# ---------------------------------------------------------------------- files
+@dataclass
+class FileResult:
+    """The outcome of checking one file."""
+
+    path: str
+    template_version: str | None
+    #: ``ok`` / ``warnings`` / ``errors`` / ``unreadable``.
+    status: str
+    counts: dict[str, int]
+    findings: list[Finding] = field(default_factory=list)
+    report: Report | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "template_version": self.template_version,
+            "status": self.status,
+            "counts": dict(self.counts),
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def counts_of(findings: list[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "notice": 0}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+def status_of(counts: dict[str, int]) -> str:
+    if counts.get("error"):
+        return "errors"
+    if counts.get("warning"):
+        return "warnings"
+    return "ok"
+
+
+def load_previous(previous: Report | str | Path | None) -> Report | None:
+    """Last year's report from a Report or a path (raises ``UnreadableInput`` for a bad file)."""
+    if previous is None or isinstance(previous, Report):
+        return previous
+    from ..read import load_report
+
+    return load_report(previous)
+
+
+def check_path(path: str | Path, previous: Report | str | Path | None = None) -> FileResult:
+    """Read and check one file; never raises for anything in the file."""
+    from ..read import UnreadableInput, load_report
+
+    path = Path(path)
+    try:
+        report = load_report(path)
+    except UnreadableInput as exc:
+        return unreadable(path, str(exc))
+    except Exception as exc:  # a reader bug must not become a traceback for the clerk
+        return unreadable(path, f"读取文件时出现意外错误（{type(exc).__name__}）。请把文件发给维护人员。")
+    extra: list[Finding] = []
+    try:
+        prev = load_previous(previous)
+    except Exception as exc:  # last year's file is unusable: check this year's without it
+        prev = None
+        reason = str(exc) if isinstance(exc, UnreadableInput) else type(exc).__name__
+        extra.append(
+            Finding(
+                "PREVIOUS_UNREADABLE",
+                CATALOG["PREVIOUS_UNREADABLE"].severity,
+                f"上年报告无法读取，跨年核对未进行：{reason}",
+            )
+        )
+    try:
+        findings = check_report(report, prev)
+        if extra:
+            order = layout(report.schema).sheet_order
+            findings = sorted(findings + extra, key=lambda f: sort_key(f, order))
+    except Exception as exc:
+        findings = [
+            *report.origin.findings,
+            Finding(
+                "CHECK_FAILED",
+                CATALOG["CHECK_FAILED"].severity,
+                f"核查时出现意外错误（{type(exc).__name__}: {exc}）。请把文件发给维护人员。",
+            ),
+        ]
+    counts = counts_of(findings)
+    return FileResult(
+        path=str(path),
+        template_version=report.origin.template_version,
+        status=status_of(counts),
+        counts=counts,
+        findings=findings,
+        report=report,
+    )
+
+
+def unreadable(path: str | Path, message: str) -> FileResult:
+    finding = Finding("UNREADABLE", CATALOG["UNREADABLE"].severity, message)
+    return FileResult(
+        path=str(path),
+        template_version=None,
+        status="unreadable",
+        counts=counts_of([finding]),
+        findings=[finding],
+    )

@@ -1,0 +1,109 @@
+"""The checker's rule catalogue: every finding code, its severity and what it means.
+
+Plain data, so the README tables, ``--help`` texts and the tests iterate it
+instead of repeating codes. The sum-rule codes are the ``Rule.code`` values of
+the schema (``schema.rules``); a test asserts each one is listed here.
+
+Severity policy:
+
+* ``error`` — the figure is impossible or the report cannot be compiled as is
+  (a sum that does not add up, text in a number cell, missing agency or year,
+  an empty required section). ``nianbao compile`` refuses without ``--force``.
+* ``warning`` — implausible, but a legitimate report can look like this
+  (the seed's 规章 row, a narrative figure that disagrees with a table).
+* ``notice`` — information only. ``SUM_UNCHECKABLE`` is a notice on purpose:
+  the cell that makes the sum uncheckable is already reported on its own
+  (``NOT_A_NUMBER``/``NOT_FINITE`` or the reader's finding), so the sum only
+  says it *cannot be checked* — it is never counted as a wrong total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..findings import Severity
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    code: str
+    severity: Severity
+    #: Short Chinese description, as listed in the README.
+    title: str
+    #: Only meaningful for our fill-in template; ``check_report(published=True)`` skips it.
+    template_only: bool = False
+    #: Needs last year's report (``--previous``).
+    needs_previous: bool = False
+
+
+_ENTRIES = (
+    # ---- errors: sums (codes come from schema.rules)
+    CatalogEntry("T3_BALANCE", "error", "表三各列勾稽关系：一 + 二 = 三（七）总计 + 四"),
+    CatalogEntry("T3_RESULT_TOTAL", "error", "表三（七）总计等于 21 项办理结果之和（每列）"),
+    CatalogEntry("T3_ROW_TOTAL", "error", "表三每行总计等于六类申请人之和"),
+    CatalogEntry("T4_GROUP_TOTAL", "error", "表四每组总计等于结果维持、结果纠正、其他结果、尚未审结之和"),
+    CatalogEntry("TOTAL_OVERRIDDEN", "error", "合计单元格的公式被手工数字覆盖，且与重新计算的合计不符"),
+    # ---- errors: types
+    CatalogEntry("NOT_A_NUMBER", "error", "数字单元格中填了文字"),
+    CatalogEntry("NOT_FINITE", "error", "数字单元格中是无穷大或非数（NaN）"),
+    CatalogEntry("NEGATIVE", "error", "数字为负数"),
+    CatalogEntry("NOT_WHOLE", "error", "件数不是整数"),
+    CatalogEntry("FEE_DECIMALS", "error", "收费金额（万元）超过 4 位小数"),
+    # ---- errors: basic information and narrative
+    CatalogEntry("INFO_MISSING", "error", "单位名称或报告年度未填写或无效"),
+    CatalogEntry("NARRATIVE_EMPTY", "error", "必填的文字部分为空"),
+    CatalogEntry("NARRATIVE_PLACEHOLDER", "error", "文字部分仍是模板的提示文字", template_only=True),
+    CatalogEntry("PLACEHOLDER_UNKNOWN", "error", "文字中有不认识的 {占位符}", template_only=True),
+    CatalogEntry("UNREADABLE", "error", "文件无法读取"),
+    CatalogEntry("CHECK_FAILED", "error", "核查程序内部错误（请把文件发给维护人员）"),
+    # ---- warnings: table 2
+    CatalogEntry("T2_VALID_ZERO", "warning", "表二本年有制发、现行有效件数却为 0"),
+    CatalogEntry("T2_VALID_LOW", "warning", "表二现行有效件数小于本年制发减本年废止"),
+    CatalogEntry("FEE_IN_YUAN", "warning", "收费金额疑似按“元”填写（表中单位为万元）"),
+    # ---- warnings: dates and stamp
+    CatalogEntry("DATE_MISSING", "warning", "成文日期未填写"),
+    CatalogEntry("DATE_INVALID", "warning", "成文日期不是有效日期"),
+    CatalogEntry("DATE_OUT_OF_RANGE", "warning", "成文日期不在报告年度 12 月 31 日之后、次年 1 月 31 日之前（含）"),
+    CatalogEntry("YEAR_STAMP_MISMATCH", "warning", "报告年度与模板下发时的年度不一致", template_only=True),
+    CatalogEntry("AGENCY_STAMP_MISMATCH", "warning", "单位名称与模板下发时的单位不一致", template_only=True),
+    # ---- warnings: narrative vs tables
+    CatalogEntry("NARR_APPLICATIONS", "warning", "文字中“收到/新收申请 N 件”与表三一、本年新收总计不符"),
+    CatalogEntry("NARR_DISCLOSED", "warning", "文字中“予以公开 N 件”与表三（一）予以公开总计不符"),
+    CatalogEntry("NARR_REVIEWS", "warning", "文字中“行政复议 N 件”与表四行政复议总计不符"),
+    CatalogEntry("NARR_LAWSUITS", "warning", "文字中“行政诉讼 N 件”与表四行政诉讼总计不符"),
+    CatalogEntry("NARR_NO_APPLICATIONS", "warning", "文字称未收到申请，表三却有本年新收申请"),
+    CatalogEntry("NARR_FEE_CHARGED", "warning", "表三有逾期未缴费的申请，文字却称未收取信息处理费"),
+    CatalogEntry("FEE_NOT_MENTIONED", "warning", "第六部分没有说明信息处理费收取情况"),
+    # ---- warnings: across years
+    CatalogEntry("CARRY_OVER_MISMATCH", "warning", "本年上年结转与上年结转下年度不符", needs_previous=True),
+    CatalogEntry("T2_CONTINUITY", "warning", "现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止", needs_previous=True),
+    CatalogEntry("PREVIOUS_UNREADABLE", "warning", "所给上年报告无法读取，跨年核对未进行", needs_previous=True),
+    CatalogEntry("PREVIOUS_YEAR_MISMATCH", "warning", "所给上年报告的年度不是本报告的上一年", needs_previous=True),
+    # ---- notices
+    CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
+    CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),
+    CatalogEntry("BLANK_AS_ZERO", "notice", "空白数字单元格按 0 计算（每张表一条）"),
+    CatalogEntry("SUM_UNCHECKABLE", "notice", "求和的单元格中有文字或无法读取的值，该合计无法核对"),
+)
+
+CATALOG: dict[str, CatalogEntry] = {e.code: e for e in _ENTRIES}
+
+
+def severity_of(code: str) -> Severity:
+    return CATALOG[code].severity
+
+
+def template_only_codes() -> frozenset[str]:
+    return frozenset(e.code for e in _ENTRIES if e.template_only)
+
+
+def markdown_table() -> str:
+    """The catalogue as a Markdown table (for the README): code, severity, meaning."""
+    from ..findings import SEVERITY_LABEL
+
+    lines = ["| 代码 Code | 级别 Severity | 含义 |", "|---|---|---|"]
+    for e in _ENTRIES:
+        notes = [n for n, on in (("仅模板", e.template_only), ("需 --previous", e.needs_previous)) if on]
+        suffix = f"（{'，'.join(notes)}）" if notes else ""
+        lines.append(f"| `{e.code}` | {SEVERITY_LABEL[e.severity]} {e.severity} | {e.title}{suffix} |")
+    return "\n".join(lines) + "\n"

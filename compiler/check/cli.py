@@ -1,0 +1,105 @@
+"""``nianbao check FILE... [--json] [--annotate DIR] [--previous LAST_YEAR]``.
+
+Exit codes (also in ``--help`` and the README), by precedence:
+
+* ``2`` — a usage error (no file, ``--annotate`` not a directory, ``--previous``
+  unreadable) or any input unreadable, or an annotated copy that could not be
+  written. Unreadable wins over errors: a file that was not checked at all
+  must not look like "only" a data error.
+* ``1`` — every input was read, and at least one has errors.
+* ``0`` — no file has errors (warnings and notices allowed).
+
+With ``--json`` stdout holds exactly one JSON document
+(``{"files": [...]}``, see ``compiler.check.output``); messages about
+``--previous`` and annotated copies go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..model import Report
+from . import FileResult, check_path
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _load_previous(path: Path) -> Report | None:
+    from ..read import UnreadableInput, load_report
+
+    try:
+        return load_report(path)
+    except UnreadableInput as exc:
+        _err(f"上年报告 {path} 无法读取：{exc}")
+    except Exception as exc:  # never a traceback for a user's file
+        _err(f"上年报告 {path} 无法读取（{type(exc).__name__}）。")
+    return None
+
+
+def exit_code(results: Sequence[FileResult], *, failed: bool = False) -> int:
+    if failed or any(r.status == "unreadable" for r in results):
+        return EXIT_UNREADABLE
+    if any(r.status == "errors" for r in results):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def run(
+    files: Sequence[Path],
+    *,
+    json_out: bool = False,
+    annotate: Path | None = None,
+    previous: Path | None = None,
+) -> int:
+    """Check every file, print the results, optionally write annotated copies; return the exit code."""
+    if not files:
+        _err("请给出要核查的文件（填报后的 .xlsx 或报告 JSON）。")
+        return EXIT_UNREADABLE
+    if annotate is not None and annotate.exists() and not annotate.is_dir():
+        _err(f"--annotate 应为目录，而 {annotate} 是一个文件。")
+        return EXIT_UNREADABLE
+    prev = None
+    if previous is not None:
+        prev = _load_previous(Path(previous))
+        if prev is None:
+            return EXIT_UNREADABLE
+    results = [check_path(Path(f), prev) for f in files]
+    annotated: dict[str, str] = {}
+    failed = False
+    if annotate is not None:
+        failed = _annotate_all(results, Path(annotate), annotated, quiet=json_out)
+    from . import output
+
+    if json_out:
+        print(output.dumps(results))
+    else:
+        output.print_text(results, annotated)
+    return exit_code(results, failed=failed)
+
+
+def _annotate_all(results: Sequence[FileResult], out_dir: Path, annotated: dict[str, str], *, quiet: bool) -> bool:
+    """Write one annotated copy per readable file; True when any could not be written."""
+    from .annotate import annotate
+
+    failed = False
+    taken: set[Path] = set()
+    for result in results:
+        if result.report is None:
+            continue
+        try:
+            out = annotate(result, out_dir, taken)
+        except Exception as exc:  # a file openpyxl cannot re-open, a full disk…
+            _err(f"无法写出 {result.path} 的标注副本（{type(exc).__name__}: {exc}）。")
+            failed = True
+            continue
+        if out is not None:
+            annotated[result.path] = str(out)
+            if quiet:
+                _err(f"标注副本：{out}")
+    return failed

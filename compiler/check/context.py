@@ -1,0 +1,206 @@
+"""What every rule needs: the report's values, the schema's layout and a way to add findings.
+
+Schema-derived facts (cells, landmark keys, formula order) are computed once
+per format id and reused: ``cell_map(schema)`` hashes the whole schema on
+every call, which alone would cost more than the checks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ..compute import formula_order
+from ..findings import Finding
+from ..model import Report, Value
+from ..placeholders import format_number
+from ..schema import Figure, Rule, Schema
+from ..schema.workbook import SHEET_INFO, SHEET_NARRATIVE, CellRef, cell_map
+from .catalog import CATALOG
+
+#: Two sums closer than this are equal (float noise in 万元 amounts).
+EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Schema facts the rules need, derived once per format."""
+
+    figures: tuple[Figure, ...]
+    by_key: dict[str, Figure]
+    cells: dict[str, CellRef]
+    formula_rules: tuple[Rule, ...]
+    #: Sheet name → position, for sorting findings in the order a clerk reads the workbook.
+    sheet_order: dict[str, int]
+    #: Table 2 rows of three figures: (made, repealed, valid).
+    t2_triples: tuple[tuple[Figure, Figure, Figure], ...]
+    #: The amount figures (行政事业性收费, 万元).
+    amounts: tuple[Figure, ...]
+    #: Table 3 column keys by landmark row: t3[row][col-1].
+    t3: tuple[tuple[str, ...], ...]
+    #: Table 3 (六)2 (逾期未缴费) key in the 总计 column, found by its label.
+    unpaid_fee_total: str | None
+    #: Table 4 group totals, in printed order (行政复议, 直接起诉, 复议后起诉).
+    t4_totals: tuple[str, ...]
+
+
+_LAYOUTS: dict[str, Layout] = {}
+
+
+def layout(schema: Schema) -> Layout:
+    cached = _LAYOUTS.get(schema.format_id)
+    if cached is not None:
+        return cached
+    figures = schema.figures()
+    t2, t3 = schema.table("t2"), schema.table("t3")
+    sheets = [SHEET_INFO, SHEET_NARRATIVE, *(t.sheet for t in schema.tables)]
+    t3_keys = tuple(tuple(f.key for f in row) for row in t3.rows)
+    unpaid = next((row[-1].key for row in t3.rows if "收费通知" in row[-1].row_label), None)
+    result = _LAYOUTS[schema.format_id] = Layout(
+        figures=figures,
+        by_key={f.key: f for f in figures},
+        cells=dict(cell_map(schema)),
+        formula_rules=tuple(formula_order(schema.formula_rules())),
+        sheet_order={s: i for i, s in enumerate(sheets)},
+        t2_triples=tuple((row[0], row[1], row[2]) for row in t2.rows if len(row) == 3),
+        amounts=tuple(f for f in figures if f.kind == "amount"),
+        t3=t3_keys,
+        unpaid_fee_total=unpaid,
+        t4_totals=tuple(r.anchor for r in schema.rules if r.table == "t4" and r.is_total),
+    )
+    return result
+
+
+# Landmark accessors (1-based JSON rows of gov-2021 table 3).
+def t3_key(lay: Layout, row: int, col: int) -> str:
+    return lay.t3[row - 1][col - 1]
+
+
+def t3_total(lay: Layout, row: int) -> str:
+    return lay.t3[row - 1][-1]
+
+
+# ---------------------------------------------------------------------- values
+def is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= EPSILON * max(1.0, abs(a), abs(b))
+
+
+def tidy(x: int | float) -> int | float:
+    """Whole floats as ints, float noise rounded away (for expected/actual fields)."""
+    if isinstance(x, float) and math.isfinite(x):
+        x = round(x, 6)
+        if x.is_integer():
+            return int(x)
+    return x
+
+
+def show(v: Value | object) -> str:
+    """A cell value as a clerk reads it in a message."""
+    if v is None:
+        return "空白"
+    if isinstance(v, str):
+        return f"“{v[:30]}{'…' if len(v) > 30 else ''}”"
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if is_number(v):
+        return format_number(tidy(v))  # type: ignore[arg-type]
+    return repr(v)
+
+
+_PAREN_TAIL = re.compile(r"（[^（）]*）$")
+
+
+def short_label(label: str) -> str:
+    """A row/column label short enough for a message: drop a trailing remark in （）."""
+    text = _PAREN_TAIL.sub("", label) if not label.startswith("（") or label.count("（") > 1 else label
+    head, sep, _ = text.partition("、")
+    if sep and len(head) >= 6:
+        text = head
+    return text or label
+
+
+def where(fig: Figure) -> str:
+    """“规章·本年制发件数”: the row and column of a figure, as printed."""
+    return f"“{short_label(fig.row_label)}·{short_label(fig.col_label)}”"
+
+
+def term(fig: Figure) -> str:
+    """The short printed name of a table-3 row used in a sum: 一, 二, （七）总计, 四."""
+    label = fig.row_label
+    head, sep, _ = label.partition("、")
+    if sep and len(head) <= 2:
+        return head
+    return short_label(label)
+
+
+# ---------------------------------------------------------------------- context
+@dataclass
+class Context:
+    """One check run: the report, flattened values, and the findings so far."""
+
+    report: Report
+    schema: Schema
+    lay: Layout
+    published: bool
+    values: dict[str, Value]
+    #: Keys whose value is not a usable number (text, non-finite, or unreadable per the reader).
+    unknown: set[str] = field(default_factory=set)
+    #: Unknown totals → the input cells that make them unknown.
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Keys the reader could not read (``origin.unread`` and keys of its error/warning findings).
+    unread: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+
+    def num(self, key: str) -> float:
+        """A known figure as a number, blank as 0 (callers skip unknown keys first)."""
+        v = self.values.get(key)
+        return v if is_number(v) else 0  # type: ignore[return-value]
+
+    def add(
+        self,
+        code: str,
+        key: str | None,
+        message: str,
+        expected: object = None,
+        actual: object = None,
+        *,
+        sheet: str | None = None,
+    ) -> Finding:
+        entry = CATALOG[code]
+        cell = self.lay.cells.get(key) if key else None
+        finding = Finding(
+            code=code,
+            severity=entry.severity,
+            message=message,
+            sheet=cell.sheet if cell else sheet,
+            cell=cell.a1 if cell else None,
+            key=key,
+            expected=_plain(expected),
+            actual=_plain(actual),
+        )
+        self.findings.append(finding)
+        return finding
+
+
+def _plain(v: object) -> object:
+    """Numbers tidied, non-finite numbers as text: a finding must be valid JSON."""
+    if isinstance(v, float):
+        return tidy(v) if math.isfinite(v) else str(v)
+    return v
+
+
+def flatten(report: Report, lay: Layout) -> dict[str, Value]:
+    """Every figure key → its value; a malformed table shape reads as blank, never raises."""
+    values: dict[str, Value] = {}
+    tables = report.tables if isinstance(report.tables, dict) else {}
+    for f in lay.figures:
+        try:
+            values[f.key] = tables[f.table][f.row - 1][f.col - 1]
+        except (KeyError, IndexError, TypeError):
+            values[f.key] = None
+    return values

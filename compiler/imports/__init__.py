@@ -1,0 +1,118 @@
+"""Read published annual reports (txt, html/htm, docx) into a ``Report``.
+
+Offices hold last year's report only as a web page, a Word file or copied
+text; evaluators audit published reports. Every label comes from the schema
+(``compiler.imports.labels``); figures are anchored on row labels, and what
+cannot be read is ``None`` plus a finding in ``report.origin.findings`` —
+never a guessed number.
+
+``parse_file(path)`` picks the reader by suffix (then by content);
+``parse_text``, ``parse_html`` and ``parse_docx`` read one kind. A file that
+cannot be opened at all raises ``compiler.read.UnreadableInput``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..model import Report
+from ..read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, os_error_message
+from .normalize import decode_bytes
+from .parse import build_report
+from .tokens import Builder
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
+DOCX_SUFFIXES = (".docx",)
+
+
+def parse_text(text: str, *, path: str | None = None) -> Report:
+    """A report copied as plain text (any of the layouts in ``compiler.imports.tokens``)."""
+    builder = Builder("txt")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    builder.plain_text(text)
+    doc = builder.finish(cut=bool(text) and not text.endswith("\n"))
+    return build_report(doc, path=path)
+
+
+def parse_html(data: bytes | str, *, path: str | None = None) -> Report:
+    """A web page; bytes are decoded with the charset the page declares (GBK included)."""
+    from .webpage import html_document
+
+    return build_report(html_document(data), path=path)
+
+
+def parse_docx(path: str | Path) -> Report:
+    """A Word document: paragraphs and tables in order, merged cells expanded."""
+    from .wordfile import docx_document
+
+    path = Path(path)
+    try:
+        doc = docx_document(path)
+    except OSError as exc:
+        raise UnreadableInput(os_error_message(path, exc)) from exc
+    except Exception as exc:  # python-docx raises many kinds on a damaged package
+        raise UnreadableInput(
+            f"无法读取“{path.name}”：不是有效的 Word 文档（.docx），可能已损坏或是其他格式改了扩展名。"
+            "请用 Word 或 WPS 打开后另存为 .docx 再试。"
+        ) from exc
+    return build_report(doc, path=str(path))
+
+
+def _kind(path: Path, head: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in DOCX_SUFFIXES or head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "txt"
+    sniff = head[:4096].lower()
+    if sniff.lstrip().startswith(b"<") and any(t in sniff for t in (b"<html", b"<body", b"<table", b"<p", b"<div")):
+        return "html"
+    return "txt"
+
+
+#: Binary formats recognised by their first bytes, which no text reader should try.
+_MAGIC = {b"\xd0\xcf\x11\xe0": "Word 97-2003 / WPS 文档或其他 OLE 文件", b"%PDF": "PDF 文件"}
+
+
+def _refuse(path: Path, raw: bytes) -> None:
+    """Formats we cannot read: say what the file is and how to get a readable one."""
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        raise UnreadableInput(
+            f"“{path.name}”是 Excel 工作簿，不是已发布的年度报告。填报表请用 nianbao export 或 nianbao check 读取。"
+        )
+    what = REFUSED_SUFFIXES.get(suffix) or next((w for m, w in _MAGIC.items() if raw.startswith(m)), None)
+    if what:
+        raise UnreadableInput(
+            f"无法读取“{path.name}”：这是{what}。已发布的年度报告请提供 .docx、.html/.htm 或 .txt："
+            "Word/WPS 文件请“另存为”.docx，网页请在浏览器中“另存为”.html，PDF 可复制全文保存为 .txt。"
+        )
+
+
+def parse_file(path: str | Path) -> Report:
+    """A published report file, whatever its kind; the input is only read, never changed."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(os_error_message(path, exc)) from exc
+    _refuse(path, raw[:8])
+    kind = _kind(path, raw[:8192])
+    if kind == "docx":
+        if not zipfile.is_zipfile(path):
+            raise UnreadableInput(
+                f"无法读取“{path.name}”：不是有效的 Word 文档（.docx）。如是旧版 .doc 或 WPS 文件，"
+                "请用 Word 或 WPS 打开后另存为 .docx 再试。"
+            )
+        return parse_docx(path)
+    if kind == "html":
+        return parse_html(raw, path=str(path))
+    text, _ = decode_bytes(raw)
+    return parse_text(text, path=str(path))
+
+
+__all__ = ["UnreadableInput", "parse_docx", "parse_file", "parse_html", "parse_text"]

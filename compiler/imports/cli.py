@@ -1,0 +1,108 @@
+"""``nianbao import`` and ``nianbao audit``: published reports in, JSON/template or findings out.
+
+Exit codes are those of ``check``: 0 no error (warnings allowed), 1 a file has
+errors, 2 usage error or a file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..findings import SEVERITY_LABEL, Finding, sort_key
+from ..model import Report
+from ..read import UnreadableInput
+from ..util.files import write_atomic
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+OUTPUT_SUFFIXES = (".json", ".xlsx")
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def run_import(file: Path, output: Path | None = None) -> int:
+    """Parse one published report; print its JSON, or write ``-o x.json`` / ``-o x.xlsx`` (a filled template)."""
+    from . import parse_file
+
+    file = Path(file)
+    if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
+        _err(f"无法写入“{output}”：输出文件应为 .json（报告 JSON）或 .xlsx（填好的标准模板）。")
+        return EXIT_UNUSABLE
+    if output is not None and Path(output).resolve() == file.resolve():
+        _err(f"输出文件“{output}”与输入文件相同，不能覆盖原文件。")
+        return EXIT_UNUSABLE
+    try:
+        report = parse_file(file)
+    except UnreadableInput as exc:
+        _err(exc.message)
+        return EXIT_UNUSABLE
+    findings = sorted(report.origin.findings, key=sort_key)
+    for f in findings:
+        where = f"{f.ref}：" if f.ref else ""
+        _err(f"[{SEVERITY_LABEL[f.severity]}] {f.code} {where}{f.message}")
+    try:
+        if output is None:
+            sys.stdout.write(report.dumps())
+        elif Path(output).suffix.lower() == ".json":
+            write_atomic(output, report.dumps())
+            _err(f"已写入 {output}")
+        else:
+            from ..template.writer import write_template
+
+            write_template(output, report)
+            _err(f"已写入 {output}")
+    except OSError as exc:
+        _err(f"无法写入“{output}”：{exc.strerror or exc}。请检查路径和权限。")
+        return EXIT_UNUSABLE
+    return EXIT_ERRORS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def audit_file(path: Path):
+    """Import and check one published report; a ``FileResult`` as ``check_path`` returns it. Never raises."""
+    from ..check import CATALOG, FileResult, check_report, counts_of, status_of, unreadable
+    from . import parse_file
+
+    try:
+        report: Report = parse_file(path)
+    except UnreadableInput as exc:
+        return unreadable(path, exc.message)
+    except Exception as exc:  # an importer bug must not become a traceback for the user
+        return unreadable(path, f"读取文件时出现意外错误（{type(exc).__name__}）。请把文件发给维护人员。")
+    try:
+        findings = check_report(report, published=True)
+    except Exception as exc:
+        findings = [
+            *report.origin.findings,
+            Finding(
+                "CHECK_FAILED",
+                CATALOG["CHECK_FAILED"].severity,
+                f"核查时出现意外错误（{type(exc).__name__}: {exc}）。请把文件发给维护人员。",
+            ),
+        ]
+    counts = counts_of(findings)
+    return FileResult(
+        path=str(path),
+        template_version=None,
+        status=status_of(counts),
+        counts=counts,
+        findings=findings,
+        report=report,
+    )
+
+
+def run_audit(files: list[Path], *, json_out: bool = False) -> int:
+    """Import each published report and run every check that applies to a published report."""
+    from ..check import output
+    from ..check.cli import exit_code
+
+    if not files:
+        _err("请给出要核查的已发布年度报告（.txt/.html/.htm/.docx）。")
+        return EXIT_UNUSABLE
+    results = [audit_file(Path(f)) for f in files]
+    if json_out:
+        print(output.dumps(results))
+    else:
+        output.print_text(results)
+    return exit_code(results)

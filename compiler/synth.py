@@ -1,0 +1,202 @@
+"""Realistic, fully consistent random reports for tests, samples and benchmarks.
+
+``consistent_report(rng)`` builds a report in which every sum rule of the
+schema holds, table 2 is plausible, the narrative quotes the tables' own
+figures (sometimes in Chinese numerals) and section 六 speaks of 信息处理费 —
+so the checker must find no error and no warning in it. Pass ``previous`` to
+get the following year's report of the same agency (carry-over and table-2
+continuity hold too).
+
+How consistency is guaranteed: per applicant column, new + carried-in
+applications are drawn first; a share (≤ 20 %) is carried out and the rest is
+spread over the 21 result lines; every total is then the template's formula
+(``compute.recompute_totals``), so the balance 一 + 二 = （七）+ 四 holds in
+every column, the 总计 column included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .compute import recompute_totals
+from .model import Contact, Report
+from .schema import get_schema
+from .schema.gov2021 import (
+    T3_CARRIED_IN,
+    T3_CARRIED_OUT,
+    T3_NEW,
+    T3_RESULTS_FIRST,
+    T3_RESULTS_LAST,
+    T3_TOTAL_COL,
+)
+
+_CITIES = ("衢州市", "杭州市", "湖州市", "金华市", "丽水市", "常山县", "开化县", "龙游县", "江山市", "柯城区")
+_BODIES = (
+    "人民政府办公室",
+    "发展和改革委员会",
+    "教育局",
+    "公安局",
+    "民政局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源和规划局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "市场监督管理局",
+    "机关事务保障中心",
+)
+#: Mean applications per applicant column at scale 1 (自然人 … 其他).
+_APPLICANT_MEANS = (12.0, 3.0, 0.4, 0.3, 0.6, 0.8)
+#: Relative frequency of the 21 result lines ((一) … (六)3), roughly as published reports show.
+_RESULT_WEIGHTS = (40, 8, 0.3, 0.5, 0.3, 1.5, 1, 0.8, 0.8, 0.6, 14, 2, 1.5, 1.5, 2, 0.5, 0.3, 0.8, 1.2, 0.4, 1.5)
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """0–99 in Chinese numerals, as clerks write them (十二, 二十, 二十三)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+def _count(rng: random.Random, mean: float) -> int:
+    """A non-negative whole count around ``mean`` (geometric-like, zeros common for small means)."""
+    if mean <= 0:
+        return 0
+    return int(rng.expovariate(1 / mean))
+
+
+def consistent_report(rng: random.Random, *, scale: float = 1.0, previous: Report | None = None) -> Report:
+    """A realistic report in which every check passes (no error, no warning)."""
+    schema = get_schema()
+    report = Report.empty()
+    if previous is not None and isinstance(previous.year, int):
+        report.agency = previous.agency
+        report.year = previous.year + 1
+    else:
+        report.agency = rng.choice(_CITIES) + rng.choice(_BODIES)
+        report.year = rng.randint(2021, 2025)
+    year = int(report.year)
+    report.date = dt.date(year + 1, 1, rng.randint(5, 31))
+    report.contact = Contact(
+        phone=f"0570-{rng.randint(3000000, 8999999)}",
+        email=f"gk{rng.randint(100, 999)}@example.gov.cn",
+        address=f"{report.agency[:3]}{rng.choice(('府山', '新安', '荷花'))}路{rng.randint(1, 300)}号",
+    )
+    _table2(rng, report, scale, previous)
+    _table3(rng, report, scale, previous)
+    _table4(rng, report, scale)
+    recompute_totals(report)
+    _narrative(rng, report, schema)
+    return report
+
+
+def _key(table: str, row: int, col: int) -> str:
+    return get_schema().table(table).rows[row - 1][col - 1].key
+
+
+def _table2(rng: random.Random, report: Report, scale: float, previous: Report | None) -> None:
+    t2 = get_schema().table("t2")
+    for row in t2.rows:
+        if len(row) == 3:
+            made, repealed = _count(rng, 2 * scale), _count(rng, 0.7 * scale)
+            last_valid = None
+            if previous is not None:
+                v = previous.value(row[2].key)
+                last_valid = v if isinstance(v, int) else None
+            if last_valid is None:
+                last_valid = repealed + _count(rng, 10 * scale)
+            repealed = min(repealed, last_valid + made)  # cannot repeal more than exists
+            for fig, value in zip(row, (made, repealed, last_valid + made - repealed), strict=True):
+                report.set_value(fig.key, value)
+        elif row[0].kind == "amount":
+            report.set_value(row[0].key, round(rng.uniform(0, 150) * scale, 2) if rng.random() < 0.6 else 0)
+        else:
+            report.set_value(row[0].key, _count(rng, 40 * scale))
+
+
+def _table3(rng: random.Random, report: Report, scale: float, previous: Report | None) -> None:
+    results = range(T3_RESULTS_FIRST, T3_RESULTS_LAST + 1)
+    for col, mean in enumerate(_APPLICANT_MEANS, start=1):
+        new = _count(rng, mean * scale)
+        carried_in = _count(rng, mean * scale * 0.1)
+        if previous is not None:
+            last = previous.value(_key("t3", T3_CARRIED_OUT, col))
+            carried_in = last if isinstance(last, int) else 0
+        inflow = new + carried_in
+        carried_out = rng.randint(0, inflow // 5)
+        done = [0] * len(results)
+        for i in rng.choices(range(len(results)), weights=_RESULT_WEIGHTS, k=inflow - carried_out):
+            done[i] += 1
+        report.set_value(_key("t3", T3_NEW, col), new)
+        report.set_value(_key("t3", T3_CARRIED_IN, col), carried_in)
+        report.set_value(_key("t3", T3_CARRIED_OUT, col), carried_out)
+        for row, n in zip(results, done, strict=True):
+            report.set_value(_key("t3", row, col), n)
+
+
+def _table4(rng: random.Random, report: Report, scale: float) -> None:
+    for row in get_schema().table("t4").rows:
+        for fig in row[:-1]:
+            report.set_value(fig.key, _count(rng, 0.4 * scale))
+
+
+def _say(rng: random.Random, n: int) -> str:
+    """A count as a clerk writes it: usually Arabic, sometimes Chinese numerals."""
+    return cn_number(n) if n < 100 and rng.random() < 0.3 else str(n)
+
+
+def _narrative(rng: random.Random, report: Report, schema) -> None:
+    v = report.value
+    total = T3_TOTAL_COL
+    year, agency = report.year, report.agency
+    new = v(_key("t3", T3_NEW, total))
+    carried_in = v(_key("t3", T3_CARRIED_IN, total))
+    disclosed = v(_key("t3", T3_RESULTS_FIRST, total))
+    partly = v(_key("t3", T3_RESULTS_FIRST + 1, total))
+    carried_out = v(_key("t3", T3_CARRIED_OUT, total))
+    t4_totals = [row[-1].key for row in schema.table("t4").rows]
+    reviews = v(t4_totals[0])
+    lawsuits = sum(v(k) for k in t4_totals[1:])
+    norm_made = v(schema.table("t2").rows[1][0].key)
+    unpaid = next(row[-1].key for row in schema.table("t3").rows if "收费通知" in row[-1].row_label)
+
+    if new:
+        applications = (
+            f"{year}年，本机关共收到政府信息公开申请{_say(rng, new)}件，上年结转{carried_in}件。"
+            f"其中予以公开{_say(rng, disclosed)}件，部分公开{partly}件，结转下年度继续办理{carried_out}件。"
+            "所有申请均在法定期限内答复。"
+        )
+    else:
+        applications = f"{year}年，本机关未收到政府信息公开申请。"
+    if reviews or lawsuits:
+        disputes = f"本年度因政府信息公开工作被申请行政复议{reviews}件，被提起行政诉讼{lawsuits}件。"
+    else:
+        disputes = "本年度未发生政府信息公开行政复议和行政诉讼案件。"
+    if v(unpaid):
+        fee_yuan = rng.randint(1, 30) * 100 + 1  # never equal to the table-2 amount (万元, two decimals)
+        s6 = (
+            f"本年度共发出信息处理费收费通知{v(unpaid) + rng.randint(0, 3)}份，"
+            f"实际收取信息处理费{fee_yuan}元。\n无其他需要报告的事项。"
+        )
+    else:
+        s6 = "本年度未收取信息处理费。\n无其他需要报告的事项。"
+    texts = {
+        "narr_s1_0": f"{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》，"
+        "坚持以公开为常态、不公开为例外，持续提升政府信息公开质量。",
+        "narr_s1_1": f"全年通过政府门户网站主动公开政府信息{rng.randint(50, 900)}条，"
+        f"制发行政规范性文件{norm_made}件，做好政策解读和重点领域信息公开。",
+        "narr_s1_2": applications,
+        "narr_s1_3": "严格落实信息发布保密审查制度，动态更新政府信息公开指南和目录。",
+        "narr_s1_4": "优化政府信息公开专栏栏目设置，及时维护更新平台内容。",
+        "narr_s1_5": f"将政府信息公开工作纳入年度考核，开展业务培训。{disputes}",
+        "narr_s5": "存在的主要问题：政策解读形式较为单一。改进措施：丰富解读形式，加强队伍建设。",
+        "narr_s6": s6,
+    }
+    for part in schema.narrative:
+        report.narrative[part.key] = texts.get(part.key, "")
