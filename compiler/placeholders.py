@@ -7,6 +7,7 @@ a plain lookup: agency text can never run anything.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .model import Report
 from .schema import Schema
@@ -14,8 +15,9 @@ from .schema import Schema
 PLACEHOLDER = re.compile(r"[{｛]([^{}｛｝\n]{1,40})[}｝]")
 
 
+@cache
 def vocabulary(schema: Schema) -> dict[str, str]:
-    """Placeholder name → figure key."""
+    """Placeholder name → figure key (one dict per format; do not mutate)."""
     return {p.name: p.key for p in schema.placeholders()}
 
 
