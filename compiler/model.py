@@ -43,6 +43,9 @@ class Origin:
     #: Figure keys the reader could not read or did not find (null in the report, not a blank):
     #: a finding may name a whole row or table, so the keys are listed here one by one.
     unread: set[str] = field(default_factory=set)
+    #: Key → ``(sheet, A1)`` where the reader actually found it, when that is not the
+    #: template position (rows inserted, sheets renamed): findings point there.
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass

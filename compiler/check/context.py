@@ -172,13 +172,15 @@ class Context:
         sheet: str | None = None,
     ) -> Finding:
         entry = CATALOG[code]
-        cell = self.lay.cells.get(key) if key else None
+        where = self.report.origin.cells.get(key) if key else None
+        if where is None and key and key in self.lay.cells:
+            where = (self.lay.cells[key].sheet, self.lay.cells[key].a1)
         finding = Finding(
             code=code,
             severity=entry.severity,
             message=message,
-            sheet=cell.sheet if cell else sheet,
-            cell=cell.a1 if cell else None,
+            sheet=where[0] if where else sheet,
+            cell=where[1] if where else None,
             key=key,
             expected=_plain(expected),
             actual=_plain(actual),

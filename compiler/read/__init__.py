@@ -1,0 +1,138 @@
+"""Reading a returned report, whatever it is, into a ``Report``.
+
+``load_report(path)`` picks the reader by the file's suffix (and the xlsx
+reader then sniffs the content). Anything that cannot be opened raises
+``UnreadableInput`` carrying a Chinese message that says what the file is and
+what to do; problems inside a readable file become findings in
+``report.origin.findings`` instead.
+
+openpyxl and the importers are imported lazily so that ``nianbao --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..model import Report, ReportFormatError
+
+
+class UnreadableInput(Exception):
+    """A file we cannot read at all; ``message`` is Chinese, for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+#: Suffixes read as our workbook template.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Suffixes of published reports, parsed by ``compiler.imports``.
+PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+
+_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
+#: Formats we refuse by suffix: what they are, so the message can name them.
+REFUSED_SUFFIXES: dict[str, str] = {
+    ".xls": "Excel 97-2003 工作簿（.xls）",
+    ".xlt": "Excel 97-2003 模板（.xlt）",
+    ".xltx": "Excel 模板（.xltx）",
+    ".xlsb": "Excel 二进制工作簿（.xlsb）",
+    ".et": "WPS 表格文件（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".ods": "OpenDocument 电子表格（.ods）",
+    ".fods": "OpenDocument 电子表格（.fods）",
+    ".numbers": "Apple Numbers 表格（.numbers）",
+    ".csv": "CSV 文本表格（.csv）",
+    ".tsv": "制表符分隔的文本表格（.tsv）",
+    ".doc": "Word 97-2003 文档（.doc）",
+    ".wps": "WPS 文字文件（.wps）",
+    ".pdf": "PDF 文件（.pdf）",
+}
+
+
+def load_report(path: str | Path) -> Report:
+    """Read a returned workbook, a report JSON or a published report into a ``Report``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        from .xlsx import read_workbook
+
+        return read_workbook(path)
+    if suffix == ".json":
+        return _load_json(path)
+    if suffix in PUBLISHED_SUFFIXES:
+        _check_readable(path)
+        from ..imports import parse_file
+
+        return parse_file(path)
+    raise UnreadableInput(refused_message(path))
+
+
+def refused_message(path: Path) -> str:
+    """The message for a file whose suffix we do not read."""
+    suffix = path.suffix.lower()
+    what = REFUSED_SUFFIXES.get(suffix)
+    if what:
+        return f"无法读取“{path.name}”：这是 {what}，本工具只读取 .xlsx 填报表。{_SAVE_AS}"
+    kind = f"“{path.suffix}”类型的文件" if path.suffix else "没有扩展名的文件"
+    return (
+        f"无法读取“{path.name}”：不支持{kind}。本工具读取 .xlsx 填报表（也可读取报告 JSON，"
+        f"以及 .txt/.html/.docx 格式的已发布年报）。如是表格，{_SAVE_AS}"
+    )
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise UnreadableInput(os_error_message(path, exc)) from exc
+
+
+def os_error_message(path: Path, exc: OSError) -> str:
+    """A Chinese message for a file that cannot be opened at all."""
+    if isinstance(exc, FileNotFoundError):
+        why = "文件不存在"
+    elif isinstance(exc, IsADirectoryError):
+        why = "这是一个文件夹，不是文件"
+    elif isinstance(exc, PermissionError):
+        why = "没有读取权限"
+    else:
+        why = exc.strerror or type(exc).__name__
+    return f"无法打开“{path}”：{why}。请检查文件路径和权限。"
+
+
+def _load_json(path: Path) -> Report:
+    try:
+        report = Report.load(path)
+    except OSError as exc:
+        raise UnreadableInput(os_error_message(path, exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise UnreadableInput(
+            f"无法读取“{path.name}”：报告 JSON 应为 UTF-8 编码（第 {exc.start} 字节处不是 UTF-8）。"
+            "请以 UTF-8 编码重新保存。"
+        ) from exc
+    except (ReportFormatError, json.JSONDecodeError, ValueError) as exc:
+        raise UnreadableInput(f"无法读取“{path.name}”：不是有效的报告 JSON（{exc}）。") from exc
+    except RecursionError as exc:
+        raise UnreadableInput(f"无法读取“{path.name}”：JSON 嵌套层次过深，不是有效的报告 JSON。") from exc
+    _tidy_numbers(report)
+    return report
+
+
+def _tidy_numbers(report: Report) -> None:
+    """``NaN``/``Infinity``/1e308 (Python's JSON accepts them) become text the checker reports; 12.0 → 12."""
+    from .values import tidy_number
+
+    for rows in report.tables.values():
+        for row in rows:
+            for i, v in enumerate(row):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    row[i] = tidy_number(v)
+
+
+__all__ = ["UnreadableInput", "load_report", "os_error_message", "refused_message"]

@@ -1,0 +1,61 @@
+"""``nianbao export``: a returned workbook (or report JSON) as the interchange JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..findings import SEVERITY_LABEL, sort_key
+from ..util.files import write_atomic
+from . import UnreadableInput, load_report
+
+
+def run_export(file: Path, output: Path | None) -> int:
+    """Print or write the report JSON.
+
+    Exit codes: 0 written; 1 written, but reading found errors (e.g. not our
+    template, a formula in an input cell: listed on stderr); 2 unreadable
+    input or unwritable output.
+    """
+    try:
+        report = load_report(file)
+    except UnreadableInput as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    text = report.dumps()
+    if output is None:
+        _print_utf8(text)
+    else:
+        if _same_file(file, output):
+            print(f"输出文件“{output}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件。", file=sys.stderr)
+            return 2
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            print(
+                f"无法写入“{output}”：{exc.strerror or type(exc).__name__}。请检查目录是否存在且可写。", file=sys.stderr
+            )
+            return 2
+    findings = sorted(report.origin.findings, key=sort_key)
+    for f in findings:
+        where = f"{f.ref}：" if f.ref else ""
+        print(f"[{SEVERITY_LABEL.get(f.severity, f.severity)}] {where}{f.message}", file=sys.stderr)
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _print_utf8(text: str) -> None:
+    """JSON is UTF-8 whatever the console's code page (a GBK pipe cannot encode every character)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
