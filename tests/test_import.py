@@ -13,7 +13,7 @@ from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
 
-SEED = Path("/work/shared/seeds/quzhou-jgsw-2022.txt")
+SEED = Path(__file__).resolve().parent.parent / "samples" / "published" / "quzhou-jgsw-2022.txt"
 FIXTURES = Path(__file__).parent / "fixtures" / "published"
 SCHEMA = get_schema()
 

@@ -15,7 +15,7 @@ from compiler.model import Report
 from compiler.schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL
 from compiler.schema.workbook import cell_ref
 
-SEED = Path("/work/shared/seeds/quzhou-jgsw-2022.txt")
+SEED = Path(__file__).resolve().parent.parent / "samples" / "published" / "quzhou-jgsw-2022.txt"
 
 
 def consistent_report(seed: int) -> Report:

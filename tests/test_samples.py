@@ -14,7 +14,7 @@ from compiler.placeholders import find_unknown, format_number, substitute
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SEED_TEXT = ROOT.parent / "shared" / "seeds" / "quzhou-jgsw-2022.txt"
+SEED_TEXT = SAMPLES / "published" / "quzhou-jgsw-2022.txt"
 
 
 def _load_script():

@@ -34,6 +34,8 @@ class CatalogEntry:
     template_only: bool = False
     #: Needs last year's report (``--previous``).
     needs_previous: bool = False
+    #: The layer that raises it: ``check``, ``read`` (returned workbooks) or ``import`` (published reports).
+    raised_by: str = "check"
 
 
 _ENTRIES = (
@@ -79,6 +81,39 @@ _ENTRIES = (
     CatalogEntry("T2_CONTINUITY", "warning", "现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止", needs_previous=True),
     CatalogEntry("PREVIOUS_UNREADABLE", "warning", "所给上年报告无法读取，跨年核对未进行", needs_previous=True),
     CatalogEntry("PREVIOUS_YEAR_MISMATCH", "warning", "所给上年报告的年度不是本报告的上一年", needs_previous=True),
+    # ---- reader: returned workbooks (raised by compiler.read, listed here so every code is documented)
+    CatalogEntry("NOT_TEMPLATE", "error", "不是 nianbao 标准填报模板，无法确定数据位置", raised_by="read"),
+    CatalogEntry("TEMPLATE_FORMAT_UNKNOWN", "error", "模板标记的报表格式本版本不支持", raised_by="read"),
+    CatalogEntry("SHEET_MISSING", "error", "模板中需要的工作表被删除", raised_by="read"),
+    CatalogEntry("FORMULA_IN_INPUT", "error", "填报单元格中有公式（请直接填写数字）", raised_by="read"),
+    CatalogEntry("TEMPLATE_VERSION_OLD", "warning", "模板版本较旧", raised_by="read"),
+    CatalogEntry("TEMPLATE_VERSION_NEW", "warning", "模板版本比本程序新", raised_by="read"),
+    CatalogEntry("TEMPLATE_VERSION_UNKNOWN", "warning", "模板版本无法识别", raised_by="read"),
+    CatalogEntry("STAMP_MISSING", "warning", "模板标记缺失，按模板位置读取", raised_by="read"),
+    CatalogEntry("STAMP_MISMATCH", "warning", "下发时预填的单位名称或年度被改动", raised_by="read"),
+    CatalogEntry("NAMES_MISSING", "warning", "部分单元格名称缺失，按模板位置读取", raised_by="read"),
+    CatalogEntry(
+        "FORMULA_EVALUATED",
+        "notice",
+        "填报单元格中的常数算式（如 =3+4）已按结果读取",
+        template_only=True,
+        raised_by="read",
+    ),
+    CatalogEntry("MACROS_IGNORED", "notice", "工作簿含宏：只读取数值，宏未执行", raised_by="read"),
+    CatalogEntry("EXTERNAL_LINKS_IGNORED", "notice", "工作簿含外部链接：未打开、未使用", raised_by="read"),
+    # ---- importer: published reports (raised by compiler.imports)
+    CatalogEntry("IMPORT_UNREADABLE", "error", "已发布报告中某个数字无法读取，已留空", raised_by="import"),
+    CatalogEntry(
+        "IMPORT_MISSING", "error", "已发布报告缺少某行或某张表（整表缺失时为警告），已留空", raised_by="import"
+    ),
+    CatalogEntry("IMPORT_DUPLICATE", "warning", "已发布报告中同一行出现两次，取第一次", raised_by="import"),
+    CatalogEntry(
+        "TRIAL_FORMAT_2019", "warning", "表格为 2019 年试行格式，只读取与 2021 年格式对应的部分", raised_by="import"
+    ),
+    CatalogEntry("IMPORT_EXTRA_ROW", "notice", "已发布报告中有格式之外的行，已忽略", raised_by="import"),
+    CatalogEntry("IMPORT_NARRATIVE_MERGED", "notice", "总体情况中不属于五个小节的段落并入前一小节", raised_by="import"),
+    CatalogEntry("IMPORT_NOT_APPLICABLE", "notice", "单元格填“/”（不适用），按空白处理", raised_by="import"),
+    CatalogEntry("IMPORT_UNIT_CONVERTED", "notice", "金额带单位“元”，已换算为万元", raised_by="import"),
     # ---- notices
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
     CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),
@@ -103,7 +138,16 @@ def markdown_table() -> str:
 
     lines = ["| 代码 Code | 级别 Severity | 含义 |", "|---|---|---|"]
     for e in _ENTRIES:
-        notes = [n for n, on in (("仅模板", e.template_only), ("需 --previous", e.needs_previous)) if on]
+        notes = [
+            n
+            for n, on in (
+                ("仅模板", e.template_only),
+                ("需 --previous", e.needs_previous),
+                ("读取填报表时", e.raised_by == "read"),
+                ("读取已发布报告时", e.raised_by == "import"),
+            )
+            if on
+        ]
         suffix = f"（{'，'.join(notes)}）" if notes else ""
         lines.append(f"| `{e.code}` | {SEVERITY_LABEL[e.severity]} {e.severity} | {e.title}{suffix} |")
     return "\n".join(lines) + "\n"
