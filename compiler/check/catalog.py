@@ -96,7 +96,6 @@ _ENTRIES = (
         "FORMULA_EVALUATED",
         "notice",
         "填报单元格中的常数算式（如 =3+4）已按结果读取",
-        template_only=True,
         raised_by="read",
     ),
     CatalogEntry("MACROS_IGNORED", "notice", "工作簿含宏：只读取数值，宏未执行", raised_by="read"),
