@@ -45,3 +45,12 @@ def substitute(text: str, report: Report) -> str:
         return format_number(report.value(key)) if key else m.group(0)
 
     return PLACEHOLDER.sub(repl, text or "")
+
+
+def markdown_table(schema: Schema) -> str:
+    """The vocabulary as a Markdown table (README): placeholder, table, row and column."""
+    lines = ["| 占位符 Placeholder | 表 | 行 | 列 |", "|---|---|---|---|"]
+    for fig in schema.figures():
+        table = schema.table(fig.table).sheet
+        lines.append(f"| `{{{fig.name}}}` | {table} | {fig.row_label} | {fig.col_label} |")
+    return "\n".join(lines) + "\n"
