@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..findings import SEVERITY_LABEL, Finding, sort_key
-from ..util.files import safe_filename
+from ..util.files import safe_filename, write_error_message
 from .style import StyleError, load_style
 
 FORMATS = ("docx", "html", "pdf")
@@ -126,8 +126,8 @@ def run(
                 _err(f"{exc}（未生成 PDF{done}）")
                 rc = 2
     except OSError as exc:
-        target = exc.filename or paths["docx"].parent
-        _err(f"无法写入“{target}”：{exc.strerror or type(exc).__name__}。请检查目录是否存在且可写。")
+        failing = paths[fmts[min(len(written), len(fmts) - 1)]]  # formats are written in order
+        _err(write_error_message(failing, exc))
         rc = 2
     for path in written:
         print(f"已生成：{path}")

@@ -292,20 +292,20 @@ def footer_xml(style: Style, *, even: bool) -> str:
     )
 
 
-def body_xml(report: Report, style: Style, width: int) -> list[str]:
+def body_xml(report: Report, style: Style, width: int, title: str | None = None) -> list[str]:
     """The body paragraphs and tables, in the order ``text.blocks`` gives."""
     b, t, h1, h2 = style.body, style.title, style.heading1, style.heading2
     rpr_body = rpr_xml(b.font, b.size_pt, b.bold)
     rpr_title = rpr_xml(t.font, t.size_pt, t.bold)
     rpr_h1 = rpr_xml(h1.font, h1.size_pt, h1.bold)
     rpr_h2 = rpr_xml(h2.font, h2.size_pt, h2.bold)
-    items = blocks(report, style)
+    items = blocks(report, style, title=title)
     out: list[str] = []
     for i, block in enumerate(items):
         # The signature never stands alone on a page: the last lines of text go with it.
         before_signature = i + 1 < len(items) and items[i + 1].kind == "signature"
         if block.kind == "title":
-            lines = title_lines(report, width / (t.size_pt * 20))
+            lines = title_lines(report, width / (t.size_pt * 20), block.text)
             br = f"<w:r>{rpr_title}<w:br/></w:r>"
             out.append(f"<w:p>{ppr_xml('Title')}{br.join(run_xml(x, rpr_title) for x in lines)}</w:p>")
         elif block.kind == "h1":
@@ -365,8 +365,11 @@ def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, OpcP
             source.relate_to(make(old.partname, old.content_type, source.package), reltype)
 
 
-def docx_bytes(report: Report, style: Style | str | Path | None = None) -> bytes:
-    """The report as a ``.docx``; the same report and style always give the same bytes."""
+def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> bytes:
+    """The report as a ``.docx``; the same report and style always give the same bytes.
+
+    ``title`` makes it a roll-up document (see ``text.blocks``).
+    """
     style = style if isinstance(style, Style) else load_style(style)
     doc = Document()
     part = doc.part
@@ -401,21 +404,28 @@ def docx_bytes(report: Report, style: Style | str | Path | None = None) -> bytes
     for child in list(body):
         body.remove(child)
     shell = etree.tostring(doc.element, encoding="unicode")
-    content = "".join(body_xml(report, style, width)) + section_xml(style, footer_ids)
+    content = "".join(body_xml(report, style, width, title)) + section_xml(style, footer_ids)
     part._element = parse_xml(shell.replace("<w:body/>", f"<w:body>{content}</w:body>", 1))
 
-    _core_properties(doc, report)
+    _core_properties(doc, report, title)
     buf = io.BytesIO()
     doc.save(buf)
     return normalize_zip(buf.getvalue())
 
 
-def _core_properties(doc: object, report: Report) -> None:
+#: python-docx's (and Word's) limit for a core document property.
+CORE_PROPERTY_MAX = 255
+
+
+def _core_properties(doc: object, report: Report, title: str | None = None) -> None:
     """Fixed document properties: dated by the 成文日期, never by the clock."""
     props = doc.core_properties  # type: ignore[attr-defined]
     when = dt.datetime.combine(report.date, dt.time(tzinfo=dt.UTC)) if isinstance(report.date, dt.date) else FIXED_DATE
     props.author = "nianbao"
-    props.title = title_text(report)
+    title = title or title_text(
+        report
+    )  # python-docx refuses a property over 255 characters (a 100,000-character agency)
+    props.title = title if len(title) <= CORE_PROPERTY_MAX else title[: CORE_PROPERTY_MAX - 1] + "…"
     props.comments = ""
     props.revision = 1
     props.created = when
@@ -441,6 +451,8 @@ def normalize_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_docx(report: Report, path: str | Path, style: Style | str | Path | None = None) -> Path:
-    """Write the report's ``.docx`` atomically to ``path``."""
-    return write_atomic(path, docx_bytes(report, style))
+def write_docx(
+    report: Report, path: str | Path, style: Style | str | Path | None = None, *, title: str | None = None
+) -> Path:
+    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document)."""
+    return write_atomic(path, docx_bytes(report, style, title=title))

@@ -114,14 +114,14 @@ def _table(report: Report, block: Block) -> str:
     return "\n".join(out)
 
 
-def render_html(report: Report, style: Style | str | Path | None = None) -> str:
-    """The report as one self-contained HTML5 document."""
+def render_html(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> str:
+    """The report as one self-contained HTML5 document (``title``: a roll-up document)."""
     style = style if isinstance(style, Style) else load_style(style)
     per_line = style.page.text_width_mm / (style.title.size_pt * 25.4 / 72)
     parts: list[str] = []
-    for block in blocks(report, style):
+    for block in blocks(report, style, title=title):
         if block.kind == "title":
-            lines = title_lines(report, per_line)
+            lines = title_lines(report, per_line, block.text)
             parts.append('<h1 class="title">' + "".join(f"<span>{_esc(x)}</span>" for x in lines) + "</h1>")
         elif block.kind == "h1":
             parts.append(f"<h2>{_esc(block.text)}</h2>")
@@ -142,11 +142,13 @@ def render_html(report: Report, style: Style | str | Path | None = None) -> str:
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="nianbao">\n'
-        f"<title>{_esc(title_text(report))}</title>\n<style>\n{_css(style)}\n</style>\n</head>\n"
+        f"<title>{_esc(title or title_text(report))}</title>\n<style>\n{_css(style)}\n</style>\n</head>\n"
         f'<body>\n<main class="report">\n{body}\n</main>\n</body>\n</html>\n'
     )
 
 
-def write_html(report: Report, path: str | Path, style: Style | str | Path | None = None) -> Path:
-    """Write the report's HTML page atomically to ``path``."""
-    return write_atomic(path, render_html(report, style))
+def write_html(
+    report: Report, path: str | Path, style: Style | str | Path | None = None, *, title: str | None = None
+) -> Path:
+    """Write the report's HTML page atomically to ``path`` (``title``: a roll-up document)."""
+    return write_atomic(path, render_html(report, style, title=title))

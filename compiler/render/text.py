@@ -72,13 +72,13 @@ def title_text(report: Report) -> str:
     return report.schema.title.format(agency=agency_name(report), year=year_text(report))
 
 
-def title_lines(report: Report, chars_per_line: float) -> list[str]:
+def title_lines(report: Report, chars_per_line: float, title: str | None = None) -> list[str]:
     """The title broken where GB/T 9704 wants it: whole words, agency on its own line when it is too long.
 
     A title that fits stays one line; otherwise it breaks after the agency name
     (so neither the name nor 政府信息公开 is cut), when both halves fit.
     """
-    title = title_text(report)
+    title = title if title is not None else title_text(report)
     agency = agency_name(report)
     if text_width(title) <= chars_per_line or not title.startswith(agency):
         return [title]
@@ -140,9 +140,21 @@ def _narrative(report: Report, key: str) -> list[str]:
     return paras
 
 
-def blocks(report: Report, style: Style | None = None) -> list[Block]:
-    """The whole report in the national order (spec §2)."""
+def blocks(report: Report, style: Style | None = None, *, title: str | None = None) -> list[Block]:
+    """The whole report in the national order (spec §2).
+
+    With ``title`` the document is a roll-up (a jurisdiction's summed tables):
+    that title, the lead paragraph of section 一, and sections 二–四 with their
+    tables; no narrative sections and no signature, since no agency signs it.
+    """
     schema = report.schema
+    if title is not None:
+        out = [Block("title", clean(title).strip())]
+        out += [Block("para", p) for p in paragraphs(report.narrative.get(schema.narrative[0].key) or "")]
+        for section in schema.sections:
+            if section.table:
+                out += [Block("h1", section.heading), Block("table", table=schema.table(section.table))]
+        return out
     sig = (style or load_style()).signature
     out = [Block("title", title_text(report)), Block("para", opening_text(report))]
     for section in schema.sections:

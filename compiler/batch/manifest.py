@@ -1,0 +1,92 @@
+"""The resume manifest: which input (by content hash) produced which outputs.
+
+An append-only JSON-lines file, ``OUT_DIR/.nianbao-manifest.jsonl``. A line is
+appended (and flushed to the OS) after each finished file, once its outputs
+have been renamed into place, so a SIGKILL at any moment leaves either the old
+entry or the new one; a torn last line is ignored on load. The file is
+rewritten atomically (compacted) at the start and the end of every run. Disk
+syncs (``fsync``) are batched to one per ``sync_interval`` seconds: a killed
+process loses nothing already written; a power cut may lose the last second,
+and those files are simply compiled again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from ..util.files import write_atomic
+
+MANIFEST_NAME = ".nianbao-manifest.jsonl"
+KIND = "nianbao-batch-manifest"
+VERSION = 1
+
+
+class Manifest:
+    """Entries by input path (relative to IN_DIR, ``/`` separated); the last line for a path wins."""
+
+    def __init__(self, out_dir: Path, *, sync_interval: float = 0.5) -> None:
+        self.path = Path(out_dir) / MANIFEST_NAME
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.sync_interval = sync_interval
+        self._fh: IO[str] | None = None
+        self._last_sync = 0.0
+
+    # ------------------------------------------------------------------ load
+    def load(self) -> Manifest:
+        """Read every intact line; a torn or foreign line is skipped, never fatal."""
+        self.entries = {}
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return self
+        for line in text.split("\n"):  # not splitlines(): U+2028 etc. may sit inside strings
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(item, dict) and isinstance(item.get("rel"), str) and isinstance(item.get("result"), dict):
+                self.entries[item["rel"]] = item
+        return self
+
+    def compact(self, keep: set[str] | None = None) -> None:
+        """Rewrite the file atomically with one line per entry (only ``keep`` paths when given)."""
+        self.close()
+        if keep is not None:
+            self.entries = {rel: e for rel, e in self.entries.items() if rel in keep}
+        header = json.dumps({"kind": KIND, "version": VERSION}, ensure_ascii=False)
+        lines = [header] + [_dumps(e) for _, e in sorted(self.entries.items())]
+        write_atomic(self.path, "\n".join(lines) + "\n")
+
+    # ------------------------------------------------------------------ write
+    def record(self, entry: dict[str, Any]) -> None:
+        """Append one entry (``rel``, ``sha256``, ``result`` …) and flush it to the OS."""
+        if self._fh is None:
+            self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 -- kept open for the run
+        self._fh.write(_dumps(entry) + "\n")
+        self._fh.flush()
+        self.entries[entry["rel"]] = entry
+        now = time.monotonic()
+        if now - self._last_sync >= self.sync_interval:
+            os.fsync(self._fh.fileno())
+            self._last_sync = now
+
+    def close(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+
+    def get(self, rel: str) -> dict[str, Any] | None:
+        return self.entries.get(rel)
+
+
+def _dumps(entry: dict[str, Any]) -> str:
+    # One ASCII line: json escapes newlines, and lone surrogates from odd input cannot break the encoding.
+    return json.dumps(entry, ensure_ascii=True, separators=(",", ":"), default=str)

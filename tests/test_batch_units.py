@@ -1,0 +1,142 @@
+"""Batch building blocks without worker processes: discovery, names, roll-up, summary workbook."""
+
+from __future__ import annotations
+
+import random
+
+import openpyxl
+import pytest
+
+from compiler.batch.discover import discover
+from compiler.batch.names import agency_key, assign_names, choose_previous, output_stem
+from compiler.batch.rollup import Rollup, rollup
+from compiler.batch.summary import (
+    SHEET_FILES,
+    SHEET_ROLLUP,
+    key_figure_values,
+    key_figures,
+    outcome_groups,
+    rollup_cell,
+    write_summary,
+)
+from compiler.model import Report
+from compiler.schema.gov2021 import T3_RESULTS_FIRST, T3_RESULTS_LAST
+from compiler.synth import consistent_report
+
+
+def test_discover_lists_skipped_and_ignores_noise(tmp_path):
+    for name in (
+        "a.xlsx",
+        "sub/b.XLSX",
+        "sub/deep/c.xlsm",
+        "old.xls",
+        "wps.et",
+        "calc.ods",
+        "data.csv",
+        "~$a.xlsx",
+        ".hidden.xlsx",
+        ".git/x.xlsx",
+        "out/report.docx",
+        "out/x.xlsx",
+        "readme.pdf",
+    ):
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"x")
+    found = discover(tmp_path, exclude=tmp_path / "out")
+    assert found.inputs == ["a.xlsx", "sub/b.XLSX", "sub/deep/c.xlsm"]
+    skipped = {s.rel: s for s in found.skipped}
+    assert set(skipped) == {"old.xls", "wps.et", "calc.ods", "data.csv", "readme.pdf"}
+    assert all("另存为" in skipped[n].reason for n in ("old.xls", "wps.et", "calc.ods"))
+    assert skipped["old.xls"].spreadsheet and not skipped["readme.pdf"].spreadsheet
+
+
+def test_output_names_are_safe_and_numbered_deterministically():
+    assert output_stem("../../etc/x", 2024, "f") == "_.._etc_x2024年政府信息公开工作年度报告"
+    assert "/" not in output_stem("a/b", 2024, "f")
+    assert output_stem("CON", None, "CON").upper() != "CON"
+    assert output_stem("局（2）", None, "局（2）").endswith("_")  # only numbered names end in （n）
+    assert "#" not in output_stem("#局", 2024, "f") and "%" not in output_stem("%41局", 2024, "f")
+    claims = [("c.xlsx", "X"), ("a.xlsx", "X"), ("b.xlsx", "x"), ("d.xlsx", "Y")]
+    names = assign_names(claims)
+    assert names == {"a.xlsx": "X", "b.xlsx": "x（2）", "c.xlsx": "X（3）", "d.xlsx": "Y"}
+    assert assign_names(reversed(claims)) == names
+
+
+def test_agency_key_and_previous_choice():
+    assert agency_key("衢州市 民政局") == agency_key("衢州市民政局\u3000") == agency_key("衢州市民政局")
+    index = {agency_key("甲局"): [{"year": 2022, "sha": "a"}, {"year": 2023, "sha": "b"}, {"year": 2024, "sha": "c"}]}
+    assert choose_previous(index, "甲 局", 2024)["sha"] == "b"
+    assert choose_previous(index, "甲局", 2023)["sha"] == "a"
+    assert choose_previous(index, "甲局", 2022) is None
+    assert choose_previous(index, "甲局", "二〇二四")["sha"] == "c"
+    assert choose_previous(index, "乙局", 2024) is None
+
+
+def _reports(n: int) -> list[Report]:
+    rng = random.Random(5)
+    return [consistent_report(rng) for _ in range(n)]
+
+
+def test_rollup_sums_reports_cell_by_cell(schema):
+    reports = _reports(4)
+    reports[1].set_value("t3_r01_c1", "十二件")  # text: skipped and counted
+    reports[2].set_value("t2_r01_c1", None)  # blank: adds nothing
+    acc = rollup(reports)
+    assert acc.files == 4 and acc.text_count == 1 and acc.text_skipped["t3_r01_c1"] == 1
+    for fig in schema.figures():
+        values = [r.value(fig.key) for r in reports]
+        expected = sum(v for v in values if isinstance(v, int | float))
+        assert acc.value(fig.key) == pytest.approx(expected)
+    report = acc.report("某县")
+    assert report.agency == "某县" and report.value("t3_r01_c7") == acc.value("t3_r01_c7")
+
+
+def test_rollup_tolerates_ragged_tables():
+    acc = Rollup()
+    acc.add({"t3": [[1, 2]], "t4": "nonsense"}, 2024)
+    acc.add(None, None)
+    assert acc.value("t3_r01_c1") == 1 and acc.value("t3_r01_c2") == 2 and acc.value("t4_r01_c5") == 0
+    assert acc.files == 2 and acc.main_year == 2024
+
+
+def test_key_figures_and_outcome_groups_from_schema(schema):
+    labels = [k.label for k in key_figures(schema)]
+    assert labels[0].startswith("新收申请") and labels[-1].startswith("行政诉讼")
+    groups = outcome_groups(schema)
+    assert [g for g, _ in groups] == ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+    assert sum(len(keys) for _, keys in groups) == T3_RESULTS_LAST - T3_RESULTS_FIRST + 1
+    report = _reports(1)[0]
+    values = key_figure_values(report.tables, schema)
+    assert values[labels[0]] == report.value("t3_r01_c7")
+
+
+def test_summary_workbook_strings_stay_strings(tmp_path, schema):
+    hostile = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", '=HYPERLINK("http://x")', "http://evil.example"]
+    reports = _reports(len(hostile))
+    files = []
+    for name, report in zip(hostile, reports, strict=True):
+        files.append(
+            {
+                "rel": name + ".xlsx",
+                "agency": name,
+                "year": 2024,
+                "status": "ok",
+                "figures": key_figure_values(report.tables, schema),
+                "outputs": {"docx": name + ".docx"},
+                "message": name,
+                "findings": [{"code": "X", "severity": "warning", "sheet": name, "cell": "A1", "message": name}],
+            }
+        )
+    acc = rollup(reports)
+    path = write_summary(tmp_path / "s.xlsx", files, rollup=acc, rollup_errors=0, formats=["docx"])
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    agencies = [c.value for c in wb[SHEET_FILES]["C"][1:]]
+    assert agencies == hostile
+    ws = wb[SHEET_ROLLUP]
+    row, col = rollup_cell(schema, "t3_r01_c7")
+    assert ws.cell(row + 1, col + 1).value == acc.value("t3_r01_c7")
