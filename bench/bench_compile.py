@@ -9,33 +9,17 @@ across machines.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from common import sample_report
 from docx import Document
 
 from compiler.model import Report
 from compiler.render import load_style, write_docx
-from compiler.schema import get_schema
-
-
-def sample_report() -> Report:
-    """Every figure filled, narrative of realistic length."""
-    schema = get_schema()
-    report = Report.empty()
-    report.agency, report.year = "某市人民政府办公室", 2024
-    report.date = dt.date(2025, 1, 20)
-    for i, fig in enumerate(schema.figures()):
-        report.set_value(fig.key, 12.35 if fig.kind == "amount" else (i * 37) % 1000)
-    for part in schema.narrative:
-        report.narrative[part.key] = "\n".join(
-            ["本年度依法依规做好政府信息公开工作，{新收申请总数}件申请均按时答复。" * 6] * 3
-        )
-    return report
 
 
 def median_ms(fn: Callable[[int], object], runs: int) -> float:

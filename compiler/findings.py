@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,7 +31,7 @@ class Finding:
     @property
     def difference(self) -> int | float | None:
         if isinstance(self.expected, int | float) and isinstance(self.actual, int | float):
-            return _tidy(self.actual - self.expected)
+            return tidy(self.actual - self.expected)
         return None
 
     def to_json(self) -> dict[str, Any]:
@@ -48,11 +49,11 @@ class Finding:
         }
 
 
-def _tidy(x: int | float) -> int | float:
+def tidy(x: int | float) -> int | float:
     """Round float noise away (0.1 + 0.2 − 0.3) and show whole floats as ints."""
-    if isinstance(x, float):
+    if isinstance(x, float) and math.isfinite(x):
         x = round(x, 6)
-        if x.is_integer():
+        if x.is_integer() and abs(x) < 2**53:
             return int(x)
     return x
 

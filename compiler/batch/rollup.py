@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import tidy
 from ..model import Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
 
@@ -75,10 +76,10 @@ class Rollup:
 
     def value(self, key: str) -> int | float:
         fig = self.schema.figure(key)
-        return _tidy(self.sums[fig.table][fig.row - 1][fig.col - 1])
+        return tidy(self.sums[fig.table][fig.row - 1][fig.col - 1])
 
     def tables(self) -> dict[str, list[list[int | float]]]:
-        return {tid: [[_tidy(v) for v in row] for row in rows] for tid, rows in self.sums.items()}
+        return {tid: [[tidy(v) for v in row] for row in rows] for tid, rows in self.sums.items()}
 
     def report(self, name: str, year: int | None = None) -> Report:
         """The roll-up as a ``Report``: agency = ``name``, figures = the sums, no narrative."""
@@ -95,11 +96,3 @@ def rollup(reports: Iterable[Report], format_id: str = DEFAULT_FORMAT) -> Rollup
     for report in reports:
         acc.add_report(report)
     return acc
-
-
-def _tidy(v: int | float) -> int | float:
-    if isinstance(v, float):
-        v = round(v, 6)
-        if v.is_integer() and abs(v) < 2**53:
-            return int(v)
-    return v

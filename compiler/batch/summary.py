@@ -21,7 +21,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..findings import SEVERITY_LABEL
+from ..findings import SEVERITY_LABEL, tidy
 from ..schema import Schema, Table, get_schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULTS_FIRST, T3_RESULTS_LAST
 from ..util.files import atomic_path
@@ -99,7 +99,7 @@ def key_figure_values(tables: Mapping[str, Any] | None, schema: Schema | None = 
         if texts:
             out[kf.label] = texts[0] if len(values) == 1 else "（含非数字）"
         else:
-            out[kf.label] = _tidy(sum(v for v in values if isinstance(v, int | float)))
+            out[kf.label] = tidy(sum(v for v in values if isinstance(v, int | float)))
     return out
 
 
@@ -123,14 +123,6 @@ def _group_name(label: str) -> str:
     """``（二）部分公开（区分处理的…）`` → ``部分公开``."""
     name = re.sub(r"^（[一二三四五六七八九十]+）", "", label)
     return name.split("（", 1)[0]
-
-
-def _tidy(v: int | float) -> int | float:
-    if isinstance(v, float):
-        v = round(v, 6)
-        if v.is_integer() and abs(v) < 2**53:
-            return int(v)
-    return v
 
 
 # ---------------------------------------------------------------------- workbook
@@ -406,7 +398,7 @@ def _charts(
     data.write_string(0, 4, "件数", fmt.header)
     for i, (label, keys) in enumerate(groups, start=1):
         data.write_string(i, 3, label)
-        data.write_number(i, 4, _tidy(sum(rollup.value(k) for k in keys)), fmt.int)
+        data.write_number(i, 4, tidy(sum(rollup.value(k) for k in keys)), fmt.int)
 
     if ranked:
         bar = wb.add_chart({"type": "bar"})

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..compute import formula_order
-from ..findings import Finding
+from ..findings import Finding, tidy
 from ..model import Report, Value
 from ..placeholders import format_number
 from ..schema import Figure, Rule, Schema
@@ -88,15 +88,6 @@ def is_number(v: object) -> bool:
 
 def close(a: float, b: float) -> bool:
     return abs(a - b) <= EPSILON * max(1.0, abs(a), abs(b))
-
-
-def tidy(x: int | float) -> int | float:
-    """Whole floats as ints, float noise rounded away (for expected/actual fields)."""
-    if isinstance(x, float) and math.isfinite(x):
-        x = round(x, 6)
-        if x.is_integer():
-            return int(x)
-    return x
 
 
 def show(v: Value | object) -> str:
