@@ -227,33 +227,35 @@ def test_content_in_national_order(doc, report):
     assert body[-1].tag == qn("w:sectPr")
 
 
+def _indent_chars(p, side: str, align: str) -> float:
+    assert p._p.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == align
+    return int(p._p.find(f"{qn('w:pPr')}/{qn('w:ind')}").get(qn(f"w:{side}Chars"))) / 100
+
+
+LINE_CHARS = (210 - 28 - 26) / 25.4 * 72 / 16  # type block width in 16 pt characters
+
+
 def test_signature_block_per_gbt9704(doc):
     paras = _paras(doc)
     name, date = paras[-2], paras[-1]
     assert paras[-3].text == ""  # one blank line
     assert name.text == "某市人民政府办公室"
     assert date.text == "2025年1月5日"
-
-    def right_chars(p) -> float:
-        ind = p._p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
-        assert p._p.find(f"{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == "right"
-        return int(ind.get(qn("w:rightChars"))) / 100
-
-    n, d = right_chars(name), right_chars(date)
-    assert n == 2  # 右空二字
+    name_right = _indent_chars(name, "right", "right")
+    assert name_right == 2  # 右空二字
     # the date's first character sits two characters right of the name's first character
-    assert (n + text_width(name.text)) - (d + text_width(date.text)) == 2
+    name_first = LINE_CHARS - name_right - text_width(name.text)
+    assert _indent_chars(date, "left", "left") == pytest.approx(name_first + 2, abs=0.01)
 
 
 def test_signature_with_a_date_longer_than_the_name():
     doc = Document(io.BytesIO(docx_bytes(full_report(agency="某局", date=dt.date(2025, 12, 31)))))
     name, date = doc.paragraphs[-2], doc.paragraphs[-1]
-
-    def rc(p) -> float:
-        return int(p._p.find(f"{qn('w:pPr')}/{qn('w:ind')}").get(qn("w:rightChars"))) / 100
-
-    assert rc(date) == 2
-    assert (rc(name) + text_width("某局")) - (rc(date) + text_width("2025年12月31日")) == 2
+    name_right = _indent_chars(name, "right", "right")
+    date_left = _indent_chars(date, "left", "left")
+    # the date ends 右空二字 and still starts two characters right of the name
+    assert date_left + text_width("2025年12月31日") == pytest.approx(LINE_CHARS - 2, abs=0.01)
+    assert date_left == pytest.approx(LINE_CHARS - name_right - text_width("某局") + 2, abs=0.01)
 
 
 def test_empty_required_narrative_shows_its_hint_and_bad_characters_are_dropped():

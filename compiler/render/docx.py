@@ -317,20 +317,27 @@ def body_xml(report: Report, style: Style, width: int, title: str | None = None)
         elif block.kind == "table":
             out.append(table_xml(report, block, style, width))
         elif block.kind == "signature":
-            out.extend(_signature(block, style, rpr_body))
+            out.extend(_signature(block, style, rpr_body, width))
     return out
 
 
-def _signature(block: Block, style: Style, rpr: str) -> Sequence[str]:
-    """Unstamped signature (GB/T 9704 §7.3.5.2): blank line(s), name and date set by right indents."""
+def _signature(block: Block, style: Style, rpr: str, width: int) -> Sequence[str]:
+    """Unstamped signature (GB/T 9704 §7.3.5.2): blank line(s), the name 右空二字, the date below it.
+
+    The date is placed by its first character (left indent), two characters right
+    of the name's first character, so the rule holds whatever width the digits
+    of the installed font have.
+    """
     size = style.body.size_pt
     no_first = {"firstLine": 0, "firstLineChars": 0}
     out = [para_xml("", rpr, ppr_xml(keep_next=True)) for _ in range(round(style.signature.blank_lines))]
     name_ind = {**_chars_ind("right", block.name_right_chars, size), **no_first}
     out.append(para_xml(block.text, rpr, ppr_xml(keep_next=bool(block.date), ind=name_ind, jc="right")))
     if block.date:
-        date_ind = {**_chars_ind("right", block.date_right_chars, size), **no_first}
-        out.append(para_xml(block.date, rpr, ppr_xml(ind=date_ind, jc="right")))
+        line_chars = width / (size * 20)
+        date_left = line_chars - block.name_right_chars - text_width(block.text) + style.signature.date_offset_chars
+        date_ind = {**_chars_ind("left", max(date_left, 0), size), **no_first}
+        out.append(para_xml(block.date, rpr, ppr_xml(ind=date_ind, jc="left")))
     return out
 
 
