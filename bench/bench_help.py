@@ -17,7 +17,9 @@ def main(runs: int = 20) -> None:
         start = time.perf_counter()
         subprocess.run([str(EXE), "--help"], check=True, capture_output=True)
         times.append(time.perf_counter() - start)
-    print(f"nianbao --help: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({runs} runs)")
+    print(
+        f"nianbao --help: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({runs} runs)"
+    )
 
 
 if __name__ == "__main__":

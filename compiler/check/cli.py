@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..model import Report
+from ..util.files import write_error_message
 from . import FileResult, check_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -94,7 +95,11 @@ def _annotate_all(results: Sequence[FileResult], out_dir: Path, annotated: dict[
             continue
         try:
             out = annotate(result, out_dir, taken)
-        except Exception as exc:  # a file openpyxl cannot re-open, a full disk…
+        except OSError as exc:  # a read-only folder, a full disk…
+            _err(f"无法写出 {result.path} 的标注副本。{write_error_message(out_dir, exc)}")
+            failed = True
+            continue
+        except Exception as exc:  # a file openpyxl cannot re-open
             _err(f"无法写出 {result.path} 的标注副本（{type(exc).__name__}: {exc}）。")
             failed = True
             continue

@@ -13,6 +13,7 @@ cannot be opened at all raises ``compiler.read.UnreadableInput``.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -93,10 +94,33 @@ def _refuse(path: Path, raw: bytes) -> None:
         )
 
 
+MB = 1024 * 1024
+
+
+def _guard_docx(path: Path, raw: bytes) -> None:
+    """The workbook reader's zip-bomb limits, before python-docx inflates anything."""
+    from ..read.xlsx import guard_bomb
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return  # python-docx reports the damage in its own words
+    guard_bomb(infos, path.name, what="年度报告 Word 文档")
+
+
 def parse_file(path: str | Path) -> Report:
     """A published report file, whatever its kind; the input is only read, never changed."""
+    from ..read.xlsx import MAX_FILE_BYTES  # the workbook reader's limit; a published report is well under 10 MB
+
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableInput(
+                f"无法读取“{path.name}”：文件过大（{size / MB:.0f} MB，上限 {MAX_FILE_BYTES // MB} MB），"
+                "不像是一份年度报告。请检查是否选错了文件。"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadableInput(os_error_message(path, exc)) from exc
@@ -108,6 +132,7 @@ def parse_file(path: str | Path) -> Report:
                 f"无法读取“{path.name}”：不是有效的 Word 文档（.docx）。如是旧版 .doc 或 WPS 文件，"
                 "请用 Word 或 WPS 打开后另存为 .docx 再试。"
             )
+        _guard_docx(path, raw)
         return parse_docx(path)
     if kind == "html":
         return parse_html(raw, path=str(path))

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..findings import SEVERITY_LABEL, Finding, sort_key
 from ..model import Report
 from ..read import UnreadableInput
-from ..util.files import write_atomic
+from ..util.files import write_atomic, write_error_message
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 OUTPUT_SUFFIXES = (".json", ".xlsx")
@@ -54,7 +54,7 @@ def run_import(file: Path, output: Path | None = None) -> int:
             write_template(output, report)
             _err(f"已写入 {output}")
     except OSError as exc:
-        _err(f"无法写入“{output}”：{exc.strerror or exc}。请检查路径和权限。")
+        _err(write_error_message(output, exc))
         return EXIT_UNUSABLE
     return EXIT_ERRORS if any(f.severity == "error" for f in findings) else EXIT_OK
 

@@ -13,7 +13,9 @@ stays fast.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from ..model import Report, ReportFormatError
 
@@ -121,7 +123,27 @@ def _load_json(path: Path) -> Report:
     except RecursionError as exc:
         raise UnreadableInput(f"无法读取“{path.name}”：JSON 嵌套层次过深，不是有效的报告 JSON。") from exc
     _tidy_numbers(report)
+    _replace_surrogates(report)
     return report
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(report: Report) -> None:
+    """A JSON escape like ``"\\ud800"`` gives a lone surrogate no UTF-8 file can hold: shown as U+FFFD instead."""
+
+    def fix(value: Any) -> Any:
+        return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    report.agency, report.year, report.date = fix(report.agency), fix(report.year), fix(report.date)
+    contact = report.contact
+    contact.phone, contact.email, contact.address = fix(contact.phone), fix(contact.email), fix(contact.address)
+    report.narrative = {k: fix(v) for k, v in report.narrative.items()}
+    report.titles = {k: fix(v) for k, v in report.titles.items()}
+    for rows in report.tables.values():
+        for row in rows:
+            row[:] = [fix(v) for v in row]
 
 
 def _tidy_numbers(report: Report) -> None:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..findings import SEVERITY_LABEL, sort_key
-from ..util.files import write_atomic
+from ..util.files import write_atomic, write_error_message
 from . import UnreadableInput, load_report
 
 
@@ -32,9 +32,7 @@ def run_export(file: Path, output: Path | None) -> int:
         try:
             write_atomic(output, text)
         except OSError as exc:
-            print(
-                f"无法写入“{output}”：{exc.strerror or type(exc).__name__}。请检查目录是否存在且可写。", file=sys.stderr
-            )
+            print(write_error_message(output, exc), file=sys.stderr)
             return 2
     findings = sorted(report.origin.findings, key=sort_key)
     for f in findings:

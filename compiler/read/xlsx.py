@@ -142,7 +142,7 @@ def sniff(data: bytes, name: str) -> Container:
             f"无法读取“{name}”：文件已损坏或不完整（可能在传输或拷贝中被截断），无法作为 .xlsx 打开"
             f"（{type(exc).__name__}）。请重新获取原文件；如能用 Excel/WPS 打开，请另存为 .xlsx 后重新提交。"
         ) from exc
-    _guard_bomb(infos, name)
+    guard_bomb(infos, name)
     names = frozenset(i.filename for i in infos)
     if any(i.flag_bits & 0x1 for i in infos):
         raise UnreadableInput(f"无法读取“{name}”：文件内容被压缩密码加密。请取消密码保护后另存为 .xlsx 再提交。")
@@ -167,10 +167,11 @@ def sniff(data: bytes, name: str) -> Container:
     return Container(data, names)
 
 
-def _guard_bomb(infos: list[zipfile.ZipInfo], name: str) -> None:
+def guard_bomb(infos: list[zipfile.ZipInfo], name: str, what: str = "填报表") -> None:
+    """Refuse a zip whose directory promises too many members or too many inflated bytes (also used for .docx)."""
     refuse = (
         f"无法读取“{name}”：文件解压后异常巨大（{{detail}}），疑似“压缩炸弹”，已拒绝读取。"
-        "正常的填报表解压后不过几 MB；请检查文件来源，重新获取填报表。"
+        f"正常的{what}解压后不过几 MB；请检查文件来源，重新获取{what}。"
     )
     if len(infos) > MAX_MEMBERS:
         raise UnreadableInput(refuse.format(detail=f"含 {len(infos)} 个部件，上限 {MAX_MEMBERS}"))
@@ -317,6 +318,26 @@ def _cells_only_reader() -> type:
     return CellsOnlyReader
 
 
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_xstring(text: str) -> str:
+    """OOXML text escapes: ``_xHHHH_`` is U+HHHH (``_x000D_`` a carriage return, ``_x005F_`` a literal ``_``).
+
+    Excel, WPS and xlsxwriter store control characters this way; openpyxl leaves
+    them as typed, so a ``\\r`` written by our template came back as ``_x000D_``.
+    A surrogate code (no file can hold it) becomes U+FFFD.
+    """
+    if "_x" not in text:
+        return text
+
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1), 16)
+        return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+    return _XSTRING_ESCAPE.sub(char, text)
+
+
 class UnsafeXml(ValueError):
     """A part declaring a DTD or entities: never needed in OOXML, the vehicle of XML bombs."""
 
@@ -325,7 +346,7 @@ def plain_string_table(src: Any) -> list[str]:
     """The shared strings as plain text, exactly as openpyxl's ``read_string_table`` gives them.
 
     Each ``<si>``: its ``<t>`` text, then the ``<t>`` of each rich-text run
-    ``<r>``, phonetic runs left out, ``x005F_`` escapes dropped. A part with a
+    ``<r>``, phonetic runs left out, ``_xHHHH_`` escapes decoded. A part with a
     DTD or entity declaration is refused; parsed with lxml (C speed; entities
     never resolved, no network), else openpyxl's defusedxml ``iterparse``.
     """
@@ -361,7 +382,7 @@ def plain_string_table(src: Any) -> list[str]:
                 run = child.find(t)
                 if run is not None:
                     parts.append(run.text or "")
-        strings.append("".join(parts).replace("x005F_", ""))
+        strings.append(unescape_xstring("".join(parts)))
         node.clear()
     return strings
 
@@ -799,6 +820,7 @@ __all__ = [
     "MAX_TOTAL_UNCOMPRESSED",
     "RATIO_CHECK_MIN_SIZE",
     "Container",
+    "guard_bomb",
     "read_bytes",
     "read_stamp",
     "read_workbook",

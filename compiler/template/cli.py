@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..model import Report
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT
+from ..util.files import write_error_message
 from .writer import YEAR_MAX, YEAR_MIN
 
 DEFAULT_OUTPUT = "政府信息公开工作年度报告填报模板.xlsx"
@@ -110,7 +111,14 @@ def _run_roster(output: Path | None, roster: Path, year: int | None) -> int:
         return 2
     for problem in parsed.problems:
         _err(f"名单提示：{problem}")
-    result = write_roster_templates(parsed, out_dir, year)
+    try:
+        result = write_roster_templates(parsed, out_dir, year)
+    except OSError as exc:
+        _err(write_error_message(out_dir, exc))
+        return 2
+    except RosterError as exc:
+        _err(str(exc))
+        return 2
     print(f"已为 {len(result.written)} 个单位生成填报模板，保存在 {out_dir}；目录见 {result.index.name}。")
     return 0
 
@@ -152,9 +160,17 @@ def run(
 
     from .writer import write_template
 
-    write_template(target, report, lock_info=report is not None)
+    try:
+        write_template(target, report, lock_info=report is not None)
+    except OSError as exc:
+        _err(write_error_message(target, exc))
+        return 2
     what = "填报模板"
     if report is not None:
-        what += f"（单位：{report.agency or '未指定'}，年度：{report.year or '未指定'}）"
+        agency = report.agency or "未指定"
+        agency = (
+            agency if len(agency) <= 60 else agency[:59] + "…"
+        )  # a 100,000-character name must not flood the terminal
+        what += f"（单位：{agency}，年度：{report.year or '未指定'}）"
     print(f"已生成{what}：{target}" + (f"；{note}。" if note else ""))
     return 0

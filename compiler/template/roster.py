@@ -121,9 +121,28 @@ def _read_csv(path: Path) -> list[list[str]]:
         raise RosterError(f"名单文件 {path.name} 不是有效的 CSV：{exc}") from exc
 
 
+def _guard_zip(path: Path) -> None:
+    """The reader's zip-bomb limits, before openpyxl inflates anything."""
+    import zipfile
+
+    from ..read import UnreadableInput
+    from ..read.xlsx import guard_bomb
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return  # openpyxl's failure below says "cannot open"
+    try:
+        guard_bomb(infos, path.name, what="名单文件")
+    except UnreadableInput as exc:
+        raise RosterError(exc.message) from exc
+
+
 def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _guard_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or disguised file: any library error means "cannot read"

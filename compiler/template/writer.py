@@ -167,7 +167,7 @@ def _cached_totals(schema: Schema, report: Report | None) -> dict[str, int | flo
 
     for rule in formula_order(schema.formula_rules()):
         values[rule.anchor] = sum_values(v for v in map(get, rule.right) if not isinstance(v, str))
-    return {k: v or 0 for k, v in values.items()}
+    return {k: v if v and _finite_number(v) else 0 for k, v in values.items()}
 
 
 # --------------------------------------------------------------------------- formats
@@ -231,12 +231,29 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> 
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_string(row, col, str(value), fmt)
+    elif isinstance(value, int | float) and not _finite_number(value):
+        ws.write_string(row, col, _number_text(value), fmt)  # NaN/∞ have no cell value: shown as the text it is
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
+
+
+def _finite_number(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond any float
+        return False
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if isinstance(value, float):
+        return "Infinity" if value > 0 else "-Infinity"
+    return str(value)
 
 
 # --------------------------------------------------------------------------- sheets

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -11,6 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+#: Temporary outputs are hidden files named like this until renamed over their target.
+TEMP_PREFIX = ".~nianbao-"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 
 
@@ -43,7 +46,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~nianbao-", suffix=target.suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -72,3 +75,29 @@ def write_atomic(target: str | Path, data: bytes | str | Callable[[Path], None])
         else:
             tmp.write_bytes(data)
     return Path(target)
+
+
+#: Why a write failed, in words a clerk understands (``strerror`` is English).
+_WRITE_REASONS = {
+    errno.EACCES: "没有写入权限（文件夹只读，或文件正被其他程序打开）",
+    errno.EPERM: "没有写入权限（文件夹只读，或文件正被其他程序打开）",
+    errno.EROFS: "所在磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EFBIG: "文件超出了磁盘允许的大小",
+    errno.ENOENT: "文件夹不存在",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EEXIST: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "同名的文件夹已经存在",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def write_error_message(target: str | Path, exc: OSError) -> str:
+    """A Chinese message for an output that could not be written (nothing partial is left behind)."""
+    where = str(target)
+    if isinstance(exc.filename, str) and exc.filename and not Path(exc.filename).name.startswith(TEMP_PREFIX):
+        where = exc.filename  # e.g. the path component that is a file
+    reason = _WRITE_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    return f"无法写入“{where}”：{reason}。未留下不完整的文件；请检查输出文件夹是否存在、可写，磁盘空间是否足够，或换一个输出位置。"
