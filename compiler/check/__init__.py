@@ -12,6 +12,7 @@ Rule catalogue (codes, severities, descriptions): ``compiler.check.catalog``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,11 +129,27 @@ def load_previous(previous: Report | str | Path | None) -> Report | None:
 
 def check_path(path: str | Path, previous: Report | str | Path | None = None) -> FileResult:
     """Read and check one file; never raises for anything in the file."""
-    from ..read import UnreadableInput, load_report
+    from ..read import load_report
 
-    path = Path(path)
+    return check_loaded(Path(path), load_report, previous=previous)
+
+
+def check_loaded(
+    path: Path,
+    load: Callable[[Path], Report],
+    *,
+    previous: Report | str | Path | None = None,
+    published: bool = False,
+) -> FileResult:
+    """Load ``path`` with ``load`` (a returned sheet or a published report) and check it; never raises.
+
+    An unreadable file is a result, not an exception; a bug in a reader or in
+    the checker becomes an ``UNREADABLE`` or ``CHECK_FAILED`` finding, never a traceback.
+    """
+    from ..read import UnreadableInput
+
     try:
-        report = load_report(path)
+        report = load(path)
     except UnreadableInput as exc:
         return unreadable(path, str(exc))
     except Exception as exc:  # a reader bug must not become a traceback for the clerk
@@ -151,7 +168,7 @@ def check_path(path: str | Path, previous: Report | str | Path | None = None) ->
             )
         )
     try:
-        findings = check_report(report, prev)
+        findings = check_report(report, prev, published=published)
         if extra:
             order = layout(report.schema).sheet_order
             findings = sorted(findings + extra, key=lambda f: sort_key(f, order))

@@ -9,8 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..findings import SEVERITY_LABEL, Finding, sort_key
-from ..model import Report
+from ..findings import SEVERITY_LABEL, sort_key
 from ..read import UnreadableInput
 from ..util.files import write_atomic, write_error_message
 
@@ -61,35 +60,10 @@ def run_import(file: Path, output: Path | None = None) -> int:
 
 def audit_file(path: Path):
     """Import and check one published report; a ``FileResult`` as ``check_path`` returns it. Never raises."""
-    from ..check import CATALOG, FileResult, check_report, counts_of, status_of, unreadable
+    from ..check import check_loaded
     from . import parse_file
 
-    try:
-        report: Report = parse_file(path)
-    except UnreadableInput as exc:
-        return unreadable(path, exc.message)
-    except Exception as exc:  # an importer bug must not become a traceback for the user
-        return unreadable(path, f"读取文件时出现意外错误（{type(exc).__name__}）。请把文件发给维护人员。")
-    try:
-        findings = check_report(report, published=True)
-    except Exception as exc:
-        findings = [
-            *report.origin.findings,
-            Finding(
-                "CHECK_FAILED",
-                CATALOG["CHECK_FAILED"].severity,
-                f"核查时出现意外错误（{type(exc).__name__}: {exc}）。请把文件发给维护人员。",
-            ),
-        ]
-    counts = counts_of(findings)
-    return FileResult(
-        path=str(path),
-        template_version=None,
-        status=status_of(counts),
-        counts=counts,
-        findings=findings,
-        report=report,
-    )
+    return check_loaded(path, parse_file, published=True)
 
 
 def run_audit(files: list[Path], *, json_out: bool = False) -> int:
