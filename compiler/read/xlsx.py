@@ -695,32 +695,25 @@ def clip(text: str, limit: int = 60) -> str:
 
 def _check_stamp_info(report: Report, stamp: dict[str, str], findings: list[Finding], loc: _Locator) -> None:
     """A personalised template's stamp names its agency and year; a different one is suspicious."""
-    agency = stamp.get("agency")
-    if agency and report.agency and agency != report.agency:
+    for key, stamp_key, label, actual in (
+        ("info_agency", "agency", "单位名称", report.agency),
+        ("info_year", "year", "报告年度", report.year),
+    ):
+        expected = stamp.get(stamp_key)
+        if not expected or actual in (None, "") or str(actual) == expected:
+            continue
+        at = loc.found.get(key)
         findings.append(
             Finding(
                 STAMP_MISMATCH,
                 "warning",
-                f"填写的单位名称“{clip(report.agency)}”与下发模板时登记的“{clip(agency)}”不一致，请确认是否提交了正确的文件。",
-                sheet=loc.found["info_agency"].sheet if "info_agency" in loc.found else SHEET_INFO,
-                cell=loc.found["info_agency"].a1 if "info_agency" in loc.found else None,
-                key="info_agency",
-                expected=agency,
-                actual=report.agency,
-            )
-        )
-    year = stamp.get("year")
-    if year and report.year is not None and str(report.year) != year:
-        findings.append(
-            Finding(
-                STAMP_MISMATCH,
-                "warning",
-                f"填写的报告年度“{clip(str(report.year))}”与下发模板时登记的“{clip(year)}”不一致，请确认。",
-                sheet=loc.found["info_year"].sheet if "info_year" in loc.found else SHEET_INFO,
-                cell=loc.found["info_year"].a1 if "info_year" in loc.found else None,
-                key="info_year",
-                expected=year,
-                actual=report.year,
+                f"填写的{label}“{clip(str(actual))}”与下发模板时登记的“{clip(expected)}”不一致，"
+                "请确认是否提交了正确的文件。",
+                sheet=at.sheet if at else SHEET_INFO,
+                cell=at.a1 if at else None,
+                key=key,
+                expected=expected,
+                actual=actual,
             )
         )
 
