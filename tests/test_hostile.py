@@ -1027,6 +1027,9 @@ def test_doc_lists_every_case() -> None:
     assert text == doc_table(), "docs/hostile-input.md is stale: run .venv/bin/python tests/test_hostile.py --write-doc"
     for case in CASES:
         assert f"`{case.name}`" in text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = text.split("\n", 1)[1]  # the README holds the same section, without the generator comment line
+    assert body in readme, "README.md's hostile-input section is stale: copy docs/hostile-input.md into it"
 
 
 if __name__ == "__main__":
