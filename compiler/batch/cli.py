@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..util.files import safe_filename
+from ..util.files import safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, Discovery, discover
@@ -490,18 +490,24 @@ class Batch:
             with_errors += f["status"] == ERRORS
         skipped = [{"rel": s.rel, "reason": s.reason} for s in found.skipped] + self.prev_problems
         summary_path = self.out_dir / SUMMARY_NAME
-        write_summary(
-            summary_path,
-            files,
-            rollup=acc,
-            rollup_errors=with_errors,
-            skipped=skipped,
-            formats=self.formats,
-            name=self.rollup_name,
-        )
+        try:
+            write_summary(
+                summary_path,
+                files,
+                rollup=acc,
+                rollup_errors=with_errors,
+                skipped=skipped,
+                formats=self.formats,
+                name=self.rollup_name,
+            )
+        except OSError as exc:  # full disk, folder gone read-only: the reports written so far stay valid
+            self.err.print(_plain_text(write_error_message(summary_path, exc)))
+            summary_failed = True
+        else:
+            summary_failed = False
         rollup_outputs = self._rollup_outputs(acc) if self.rollup_name else {}
         self.manifest.compact(keep=set(found.inputs))
-        code = self._exit_code(files, found)
+        code = EXIT_UNUSABLE if summary_failed else self._exit_code(files, found)
         doc = self._summary_json(files, found, acc, with_errors, rollup_outputs, summary_path, code)
         out = _console(sys.stderr if json_out else sys.stdout)
         _final_table(out, doc, files, found)

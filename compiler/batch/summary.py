@@ -11,6 +11,7 @@ off, so a name such as ``=cmd|' /C calc'!A0`` stays text.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..findings import SEVERITY_LABEL, tidy
 from ..schema import Schema, Table, get_schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULTS_FIRST, T3_RESULTS_LAST
-from ..util.files import atomic_path
+from ..util.files import write_atomic
 from .rollup import ROLLUP_TITLE, Rollup
 
 SUMMARY_NAME = "汇总.xlsx"
@@ -187,20 +188,23 @@ def write_summary(
     """
     schema = rollup.schema
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
-        fmt = _Formats(wb)
-        _files_sheet(wb.add_worksheet(SHEET_FILES), fmt, files, formats, schema)
-        _findings_sheet(wb.add_worksheet(SHEET_FINDINGS), fmt, files)
-        ws_rollup = wb.add_worksheet(SHEET_ROLLUP)
-        ws_data = wb.add_worksheet(SHEET_CHART_DATA)
-        bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name)
-        _charts(wb, ws_rollup, ws_data, fmt, files, rollup, bottom + 2)
-        _skipped_sheet(wb.add_worksheet(SHEET_SKIPPED), fmt, skipped)
-        wb.close()
+    # Built in memory, then written atomically: a full disk fails in our own write (an OSError the
+    # command reports), not inside xlsxwriter's zip stream.
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    fmt = _Formats(wb)
+    _files_sheet(wb.add_worksheet(SHEET_FILES), fmt, files, formats, schema)
+    _findings_sheet(wb.add_worksheet(SHEET_FINDINGS), fmt, files)
+    ws_rollup = wb.add_worksheet(SHEET_ROLLUP)
+    ws_data = wb.add_worksheet(SHEET_CHART_DATA)
+    bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name)
+    _charts(wb, ws_rollup, ws_data, fmt, files, rollup, bottom + 2)
+    _skipped_sheet(wb.add_worksheet(SHEET_SKIPPED), fmt, skipped)
+    wb.close()
+    write_atomic(path, buffer.getvalue())
     return path
 
 
