@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "notice"]
@@ -58,5 +60,26 @@ def tidy(x: int | float) -> int | float:
     return x
 
 
-def sort_key(f: Finding) -> tuple[int, str, str]:
-    return (SEVERITY_ORDER[f.severity], f.sheet or "", f.cell or "")
+_A1 = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+@cache
+def _default_sheet_order() -> dict[str, int]:
+    """Sheets in template order: instructions, info, narrative, then the tables."""
+    from .schema import get_schema
+    from .schema.workbook import SHEET_INFO, SHEET_INSTRUCTIONS, SHEET_NARRATIVE
+
+    sheets = [SHEET_INSTRUCTIONS, SHEET_INFO, SHEET_NARRATIVE, *(t.sheet for t in get_schema().tables)]
+    return {name: i for i, name in enumerate(sheets)}
+
+
+def sort_key(f: Finding, sheet_order: dict[str, int] | None = None) -> tuple[int, int, int, int, str]:
+    """Errors first, then the sheet in workbook order, then row and column (``D12`` after ``D5``)."""
+    order = sheet_order if sheet_order is not None else _default_sheet_order()
+    row = col = 0
+    m = _A1.fullmatch(f.cell or "")
+    if m:
+        row = int(m.group(2))
+        for ch in m.group(1):
+            col = col * 26 + ord(ch) - 64
+    return (SEVERITY_ORDER.get(f.severity, 3), order.get(f.sheet or "", len(order)), row, col, f.code)

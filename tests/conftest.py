@@ -24,3 +24,15 @@ def soffice() -> str:
     if os.environ.get("CI") == "true":
         pytest.fail("CI=true but LibreOffice (soffice) is not installed")
     pytest.skip("LibreOffice (soffice) not installed")
+
+
+def require_tool(name: str) -> str:
+    """A command-line tool the test needs (e.g. ``pdftotext``): skip locally when absent, fail under CI=true."""
+    import shutil
+
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {name} is not installed")
+    pytest.skip(f"{name} not installed")

@@ -748,9 +748,7 @@ def test_load_report_json(tmp_path: Path) -> None:
 
 
 def test_load_report_published_formats_dispatch(tmp_path: Path) -> None:
-    imports = pytest.importorskip("compiler.imports")
-    if not hasattr(imports, "parse_file"):
-        pytest.skip("compiler.imports.parse_file not written yet")
+
     _unreadable(tmp_path / "missing.txt", "不存在")
 
 
@@ -782,6 +780,9 @@ def test_run_export_errors(blank: Path, tmp_path: Path, capsys) -> None:
     before = sha256(report_json)
     assert run_export(report_json, report_json) == 2
     assert sha256(report_json) == before
+    # -o names a workbook: refused (export writes JSON), nothing written
+    assert run_export(formula, tmp_path / "out.xlsx") == 2
+    assert ".json" in capsys.readouterr().err and not (tmp_path / "out.xlsx").exists()
 
 
 def test_cli_export(blank: Path, tmp_path: Path) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
+from conftest import require_tool
 from test_render_docx import SCHEMA, full_report
 
 from compiler.render import OfficeUnavailable, write_docx, write_pdf
@@ -14,8 +14,7 @@ from compiler.render.cli import run
 
 
 def pdftotext(path) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler) not installed")
+    require_tool("pdftotext")
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True)
     return out.stdout.decode("utf-8")
 

@@ -126,6 +126,20 @@ def test_table4_header_matches_spec(schema):
         assert word in sec
         assert word in texts
     assert texts.count("结果维持") == 3
+    # spec §5, cell by cell: (row, col, rowspan, colspan) of every header cell of the 3-row header
+    results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    expected = {
+        (0, 0, 1, 5): "行政复议",
+        (0, 5, 1, 10): "行政诉讼",
+        (1, 5, 1, 5): "未经复议直接起诉",
+        (1, 10, 1, 5): "复议后起诉",
+        **{(1, i, 2, 1): label for i, label in enumerate(results)},
+        **{(2, 5 + g * 5 + i, 1, 1): label for g in range(2) for i, label in enumerate(results)},
+    }
+    header = {(c.row, c.col, c.rowspan, c.colspan): c.text for c in t4.grid if c.role == "header"}
+    assert header == expected
+    figures = sorted((c.row, c.col, c.key) for c in t4.grid if c.role == "figure")
+    assert figures == [(3, i, f"t4_r{i // 5 + 1:02d}_c{i % 5 + 1}") for i in range(15)]
     assert [row[0].row_label for row in t4.rows] == ["行政复议", "未经复议直接起诉", "复议后起诉"]
 
 

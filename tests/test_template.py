@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
-import types
 from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import require_tool
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from compiler.compute import recompute_totals
@@ -167,10 +166,14 @@ def test_validation_on_every_input_cell(blank_wb, schema):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in dv.prompt + dv.error), key
         if key.startswith("t"):
             fig = schema.figure(key)
-            assert dv.operator == "greaterThanOrEqual" and dv.formula1 == "0", key
-            assert dv.type == ("decimal" if fig.kind == "amount" else "whole"), key
-            if fig.kind == "amount":
+            if fig.kind == "amount":  # ≥ 0 with at most 4 decimals, as a formula over the cell itself
+                a1 = cell_ref(schema, key).a1
+                assert dv.type == "custom", key
+                assert dv.formula1 == f"AND(ISNUMBER({a1}),{a1}>=0,ROUND({a1},4)={a1})", key
                 assert "万元" in dv.prompt and "4" in dv.prompt
+            else:
+                assert dv.operator == "greaterThanOrEqual" and dv.formula1 == "0", key
+                assert dv.type == "whole", key
     info = {f.kind: cell_ref(schema, f.key) for f in schema.info}
     year = _validation_for(blank_wb[SHEET_INFO], info["year"].a1)
     # "between" is the OOXML default operator, so it may be omitted
@@ -343,27 +346,7 @@ def test_cli_default_and_personalised(tmp_path, monkeypatch, capsys, schema):
     assert "报告年度" in capsys.readouterr().err
 
 
-@pytest.fixture
-def reader(monkeypatch):
-    """The real reader when it exists; otherwise a stand-in that reads report JSON."""
-    try:
-        import compiler.read  # noqa: F401
-    except ImportError:
-        fake = types.ModuleType("compiler.read")
-
-        class UnreadableInput(Exception):
-            pass
-
-        def load_report(path):
-            if Path(path).suffix != ".json":
-                raise UnreadableInput("只支持 JSON")
-            return Report.load(path)
-
-        fake.UnreadableInput, fake.load_report = UnreadableInput, load_report
-        monkeypatch.setitem(sys.modules, "compiler.read", fake)
-
-
-def test_cli_from_last_year(tmp_path, schema, reader, capsys):
+def test_cli_from_last_year(tmp_path, schema, capsys):
     last = random_report(schema, seed=3)
     last.year = 2024
     last_path = tmp_path / "last.json"
@@ -387,7 +370,11 @@ def test_cli_from_last_year(tmp_path, schema, reader, capsys):
     ref = cell_ref(schema, "t3_r01_c1")  # this year's new requests stay blank
     assert wb[ref.sheet][ref.a1].value is None
     assert template_cli.run(output=out, from_=tmp_path / "missing.json") == 2
-    assert template_cli.run(output=last_path.with_suffix(".xlsx"), from_=last_path, year=2030) == 0
+    assert template_cli.run(output=last_path.with_suffix(".xlsx"), from_=last_path, year=2025) == 0
+    # 二、上年结转 can only come from the year before: another year is refused, nothing written
+    wrong = tmp_path / "wrong-year.xlsx"
+    assert template_cli.run(output=wrong, from_=last_path, year=2030) == 2
+    assert "2029" in capsys.readouterr().err and not wrong.exists()
 
 
 # --------------------------------------------------------------------------- a real office suite
@@ -422,11 +409,9 @@ def test_libreoffice_recalculates_totals(tmp_path, schema, soffice):
 
 def _red_pixels(pdf: Path) -> int:
     """Pixels in the conditional-format red fill on every page of ``pdf`` (rendered by poppler)."""
-    import shutil
     import subprocess
 
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler) not installed")
+    require_tool("pdftoppm")
     subprocess.run(["pdftoppm", "-r", "40", str(pdf), str(pdf.with_suffix(""))], check=True, timeout=120)
     count = 0
     for page in sorted(pdf.parent.glob(pdf.stem + "-*.ppm")):
@@ -460,7 +445,8 @@ def test_libreoffice_shows_broken_balance_red(tmp_path, soffice):
 
 def test_reader_round_trip_and_from_xlsx(tmp_path, schema, capsys):
     """What the writer puts in, the reader gets back; last year's filled xlsx prefills next year's."""
-    read = pytest.importorskip("compiler.read")
+    import compiler.read as read
+
     report = random_report(schema, seed=5)
     path = write_template(tmp_path / "last.xlsx", report, lock_info=True)
     back = read.load_report(path)

@@ -11,13 +11,12 @@ Rule catalogue (codes, severities, descriptions): ``compiler.check.catalog``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import SEVERITY_ORDER, Finding
+from ..findings import Finding, sort_key
 from ..model import Report
 from .catalog import CATALOG, template_only_codes
 from .context import Context, flatten, layout
@@ -58,26 +57,6 @@ def check_report(report: Report, previous: Report | None = None, *, published: b
         findings = [f for f in findings if f.code not in skip]
     findings.sort(key=lambda f: sort_key(f, lay.sheet_order))
     return findings
-
-
-_A1 = re.compile(r"([A-Z]+)(\d+)")
-
-
-def sort_key(f: Finding, sheet_order: dict[str, int]) -> tuple[int, int, int, int, str]:
-    """Severity, then the sheet in workbook order, then row and column."""
-    row = col = 0
-    m = _A1.fullmatch(f.cell or "")
-    if m:
-        row = int(m.group(2))
-        for ch in m.group(1):
-            col = col * 26 + ord(ch) - 64
-    return (
-        SEVERITY_ORDER.get(f.severity, 3),
-        sheet_order.get(f.sheet or "", len(sheet_order)),
-        row,
-        col,
-        f.code,
-    )
 
 
 # ---------------------------------------------------------------------- files

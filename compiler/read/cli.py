@@ -17,6 +17,9 @@ def run_export(file: Path, output: Path | None) -> int:
     template, a formula in an input cell: listed on stderr); 2 unreadable
     input or unwritable output.
     """
+    if output is not None and output.suffix.lower() != ".json":
+        print(f"export 输出的是报告 JSON，-o 应以 .json 结尾：{output}", file=sys.stderr)
+        return 2
     try:
         report = load_report(file)
     except UnreadableInput as exc:

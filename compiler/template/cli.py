@@ -78,6 +78,12 @@ def _from_last(path: Path, agency: str | None, year: int | None) -> tuple[Report
             _err(f"上年报告 {path.name} 中没有有效的报告年度，请用 --year 指定本年度。")
             return 2
         year = last.year + 1
+    elif isinstance(last.year, int) and year != last.year + 1:
+        _err(
+            f"上年报告 {path.name} 是 {last.year} 年度的，而 --year 为 {year}："
+            f"“二、上年结转”只能取自上一年度（{year - 1} 年）的“四、结转下年度”。请核对 --year 或上年报告。"
+        )
+        return 2
     report = Report.empty(last.format_id)
     report.agency = agency or last.agency
     report.year = year

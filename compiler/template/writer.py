@@ -517,7 +517,9 @@ def _table(
     for kind, refs in inputs.items():
         if refs:
             first = refs[0]
-            ws.data_validation(first.row, first.col, first.row, first.col, _figure_validation(kind, sqref(refs)))
+            ws.data_validation(
+                first.row, first.col, first.row, first.col, _figure_validation(kind, sqref(refs), first.a1)
+            )
     _balance_formats(ws, schema, table, st)
 
     header_end = GRID_TOP + table.header_rows - 1
@@ -529,13 +531,18 @@ def _table(
     _protect(ws)
 
 
-def _figure_validation(kind: str, cells: str) -> dict[str, Any]:
-    """Whole numbers ≥ 0 for counts; decimals ≥ 0 in 万元 for amounts."""
+def _figure_validation(kind: str, cells: str, first: str) -> dict[str, Any]:
+    """Whole numbers ≥ 0 for counts; numbers ≥ 0 in 万元 with at most 4 decimals (1 元) for amounts.
+
+    The amount rule is a custom formula relative to the range's first cell
+    ``first``, since no built-in validation limits decimals.
+    """
     common = {"criteria": ">=", "value": 0, "ignore_blank": True, "error_type": "stop", "multi_range": cells}
     if kind == "amount":
         return {
             **common,
-            "validate": "decimal",
+            "validate": "custom",
+            "value": f"AND(ISNUMBER({first}),{first}>=0,ROUND({first},4)={first})",
             "input_title": "金额（万元）",
             "input_message": "请填写不小于 0 的数字，单位：万元，最多保留 4 位小数。没有的填 0。",
             "error_title": "金额无效",
