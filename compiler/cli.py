@@ -128,15 +128,83 @@ def import_(
 def audit(
     files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/html/htm/docx），可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
+    annotate: Annotated[
+        Path | None, typer.Option("--annotate", help="把标注了问题的填好模板副本写入此目录（不改动原文件）")
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="上年报告（.xlsx/.json/.txt/.html/.docx），用于核对上年结转等跨年数据"),
+    ] = None,
 ) -> None:
     """核查已发布的年度报告中的数字。"""
     from .imports.cli import run_audit
 
-    raise typer.Exit(run_audit(files, json_out=json_out))
+    raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
+
+
+_BAD_VALUE_REASONS = (
+    ("integer", "应为整数"),
+    ("float", "应为数字"),
+    ("number", "应为数字"),
+    ("does not exist", "文件或文件夹不存在"),
+)
+
+
+def usage_error_message(exc: Exception) -> str:
+    """A command-line usage error in Chinese (Click's own messages are English).
+
+    Classes are recognised by name so this works with Typer's bundled Click
+    and with a separately installed one.
+    """
+    kinds = {cls.__name__ for cls in type(exc).__mro__}
+    hint = getattr(exc, "param_hint", None) or ""
+    param = getattr(exc, "param", None)
+    if not hint and param is not None:
+        hint = "/".join(getattr(param, "opts", None) or [getattr(param, "name", "") or ""])
+    if isinstance(hint, list | tuple):
+        hint = "/".join(hint)
+    if "MissingParameter" in kinds:
+        what = (
+            "参数"
+            if (getattr(exc, "param_type", None) or getattr(param, "param_type_name", "")) == "argument"
+            else "选项"
+        )
+        text = f"缺少{what} {hint}。"
+    elif "NoSuchOption" in kinds:
+        text = f"没有这个选项：{getattr(exc, 'option_name', '')}。"
+        possible = getattr(exc, "possibilities", None)
+        if possible:
+            text += f"是否想用：{'、'.join(sorted(possible))}？"
+    elif "BadParameter" in kinds:
+        detail = getattr(exc, "message", "") or ""
+        for english, chinese in _BAD_VALUE_REASONS:
+            if english in detail.lower():
+                detail = chinese
+                break
+        text = f"{hint} 的值无效：{detail}。"
+    else:
+        text = f"用法错误：{getattr(exc, 'message', '') or exc}"
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "nianbao"
+    return f"{text}\n运行“{path} --help”查看用法。"
 
 
 def main() -> None:
-    app()
+    """Entry point: usage errors are reported in Chinese with exit code 2; Ctrl-C exits 130."""
+    import sys
+
+    try:
+        code = app(standalone_mode=False)
+    except Exception as exc:
+        kinds = {cls.__name__ for cls in type(exc).__mro__}
+        if "UsageError" in kinds:
+            print(usage_error_message(exc), file=sys.stderr)
+            sys.exit(2)
+        if "Abort" in kinds:
+            print("已中断。", file=sys.stderr)
+            sys.exit(130)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
