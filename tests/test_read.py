@@ -480,14 +480,19 @@ def test_stamp_missing_but_sheets_present(tmp_path: Path) -> None:
 
 
 def test_personalised_stamp_mismatch(tmp_path: Path) -> None:
+    """The reader keeps the stamp; the checker compares it (AGENCY_/YEAR_STAMP_MISMATCH), once."""
+    from compiler.check import check_report
+
     report = Report.empty()
     report.agency, report.year = "甲局", 2024
     path = write_template(tmp_path / "p.xlsx", report, lock_info=True)
-    changed = fill(path, tmp_path / "p2.xlsx", {"info_agency": "乙局"})
+    changed = fill(path, tmp_path / "p2.xlsx", {"info_agency": "乙局", "info_year": 2025})
     read = read_workbook(changed)
-    assert codes(read) == ["STAMP_MISMATCH"]
+    assert codes(read) == [] and read.origin.stamp["agency"] == "甲局"
+    stamp_findings = [f for f in check_report(read) if "STAMP" in f.code]
+    assert sorted(f.code for f in stamp_findings) == ["AGENCY_STAMP_MISMATCH", "YEAR_STAMP_MISMATCH"]
     ref = cell_ref(SCHEMA, "info_agency")
-    finding = read.origin.findings[0]
+    finding = next(f for f in stamp_findings if f.key == "info_agency")
     assert (finding.sheet, finding.cell, finding.key) == (ref.sheet, ref.a1, "info_agency")
     assert finding.expected == "甲局" and finding.actual == "乙局"
 

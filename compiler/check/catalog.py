@@ -90,7 +90,6 @@ _ENTRIES = (
     CatalogEntry("TEMPLATE_VERSION_NEW", "warning", "模板版本比本程序新", raised_by="read"),
     CatalogEntry("TEMPLATE_VERSION_UNKNOWN", "warning", "模板版本无法识别", raised_by="read"),
     CatalogEntry("STAMP_MISSING", "warning", "模板标记缺失，按模板位置读取", raised_by="read"),
-    CatalogEntry("STAMP_MISMATCH", "warning", "下发时预填的单位名称或年度被改动", raised_by="read"),
     CatalogEntry("NAMES_MISSING", "warning", "部分单元格名称缺失，按模板位置读取", raised_by="read"),
     CatalogEntry(
         "FORMULA_EVALUATED",

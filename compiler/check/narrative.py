@@ -201,11 +201,9 @@ def _example(year: int | None) -> str:
 def check_stamp(ctx: Context) -> None:
     """YEAR_/AGENCY_STAMP_MISMATCH: the sheet's year or agency differs from what the template was issued for."""
     stamp = getattr(ctx.report.origin, "stamp", None) or {}
-    # The workbook reader may already compare its stamp (code *STAMP*): say it once.
-    said = {f.key for f in getattr(ctx.report.origin, "findings", []) if "STAMP" in str(getattr(f, "code", ""))}
     stamp_year = int_year(str(stamp.get("year") or ""))
     year = int_year(ctx.report.year)
-    if stamp_year is not None and year is not None and year != stamp_year and "info_year" not in said:
+    if stamp_year is not None and year is not None and year != stamp_year:
         ctx.add(
             "YEAR_STAMP_MISMATCH",
             "info_year",
@@ -215,7 +213,7 @@ def check_stamp(ctx: Context) -> None:
         )
     stamp_agency = str(stamp.get("agency") or "").strip()
     agency = (ctx.report.agency or "").strip() if isinstance(ctx.report.agency, str) else ""
-    if stamp_agency and agency and agency != stamp_agency and "info_agency" not in said:
+    if stamp_agency and agency and agency != stamp_agency:
         ctx.add(
             "AGENCY_STAMP_MISMATCH",
             "info_agency",

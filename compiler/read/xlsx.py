@@ -34,7 +34,7 @@ from ..compute import recompute_totals, sum_values
 from ..findings import Finding
 from ..model import Origin, Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
-from ..schema.workbook import SHEET_INFO, SHEET_INSTRUCTIONS, SHEET_STAMP, TEMPLATE_VERSION, cell_map
+from ..schema.workbook import SHEET_INSTRUCTIONS, SHEET_STAMP, TEMPLATE_VERSION, cell_map
 from ..template import STAMP_FIELDS, stamp_property
 from . import UnreadableInput, os_error_message
 from .values import (
@@ -81,7 +81,6 @@ TEMPLATE_VERSION_OLD = "TEMPLATE_VERSION_OLD"
 TEMPLATE_VERSION_NEW = "TEMPLATE_VERSION_NEW"
 TEMPLATE_VERSION_UNKNOWN = "TEMPLATE_VERSION_UNKNOWN"
 STAMP_MISSING = "STAMP_MISSING"
-STAMP_MISMATCH = "STAMP_MISMATCH"
 NAMES_MISSING = "NAMES_MISSING"
 SHEET_MISSING = "SHEET_MISSING"
 FORMULA_IN_INPUT = "FORMULA_IN_INPUT"
@@ -606,7 +605,6 @@ def _read(wb: Any, container: Container, path: Path) -> Report:
         if rule.anchor in overridden:
             origin.overridden[rule.anchor] = sum_values(report.value(k) for k in rule.right)
 
-    _check_stamp_info(report, stamp, findings, loc)
     if loc.by_position and (loc.by_name or stamped):
         findings.append(
             Finding(
@@ -691,31 +689,6 @@ def _check_version(stamp: dict[str, str], findings: list[Finding]) -> None:
 def clip(text: str, limit: int = 60) -> str:
     """Text shortened for a message (an agency name may be 100,000 characters)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _check_stamp_info(report: Report, stamp: dict[str, str], findings: list[Finding], loc: _Locator) -> None:
-    """A personalised template's stamp names its agency and year; a different one is suspicious."""
-    for key, stamp_key, label, actual in (
-        ("info_agency", "agency", "单位名称", report.agency),
-        ("info_year", "year", "报告年度", report.year),
-    ):
-        expected = stamp.get(stamp_key)
-        if not expected or actual in (None, "") or str(actual) == expected:
-            continue
-        at = loc.found.get(key)
-        findings.append(
-            Finding(
-                STAMP_MISMATCH,
-                "warning",
-                f"填写的{label}“{clip(str(actual))}”与下发模板时登记的“{clip(expected)}”不一致，"
-                "请确认是否提交了正确的文件。",
-                sheet=at.sheet if at else SHEET_INFO,
-                cell=at.a1 if at else None,
-                key=key,
-                expected=expected,
-                actual=actual,
-            )
-        )
 
 
 def _formula_finding(found: Located, key: str, label: str) -> Finding:
