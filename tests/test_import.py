@@ -332,3 +332,38 @@ def test_cut_short_and_reworded_row_labels() -> None:
     parsed = parse_text(text)
     assert parsed.tables == report.tables
     assert parsed.origin.unread == set()
+
+
+def test_title_agency_and_contact_kept_as_written() -> None:
+    """Title, publisher line and contact lines are matched normalised; what is kept is the text as written."""
+    parsed = parse_text(
+        "衢州市“两山”转化办 2022 年度政府信息公开工作年度报告\n"
+        "成文日期：２０２３年２月３０日\n"
+        "联系电话：０５７０－３０１２２７３\n"
+        "通讯地址：衢州市柯城区“两山”大厦１号\n"
+        "电子邮箱：ｇｋ＠ｑｚ．ｇｏｖ．ｃｎ\n\n一、总体情况\n\n正文。\n"
+    )
+    assert parsed.agency == "衢州市“两山”转化办"
+    assert parsed.year == 2022
+    assert parsed.date == "２０２３年２月３０日"  # not a date: kept for the checker to name, unaltered
+    assert parsed.contact.phone == "０５７０－３０１２２７３"
+    assert parsed.contact.address == "衢州市柯城区“两山”大厦１号"
+    assert parsed.contact.email == "ｇｋ＠ｑｚ．ｇｏｖ．ｃｎ"
+
+
+def test_publisher_line_agency_kept_as_written() -> None:
+    parsed = parse_text("发布机构：某县 “数字” 改革办\n\n一、总体情况\n\n正文。\n")
+    assert parsed.agency == "某县 “数字” 改革办"
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("“某县民政局”2023年度政府信息公开工作年度报告", "“某县民政局”"),
+        ("“某县民政局2023年度政府信息公开工作年度报告”", "某县民政局"),
+        ("关于某县民政局的2023年度政府信息公开工作年度报告", "关于某县民政局"),
+    ],
+)
+def test_title_agency_edges(title: str, agency: str) -> None:
+    """Quote marks at the agency's edges stay only when they pair inside it."""
+    assert parse_text(f"{title}\n\n一、总体情况\n\n正文。\n").agency == agency

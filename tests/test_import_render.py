@@ -11,7 +11,7 @@ from test_import_layouts import SCHEMA, assert_same_report, sample_report
 from compiler.imports import parse_docx, parse_file, parse_html
 from compiler.imports.cli import run_audit
 from compiler.model import Report
-from compiler.render.docx import write_docx
+from compiler.render.docx import docx_bytes, write_docx
 from compiler.render.html import render_html, write_html
 from compiler.schema.workbook import cell_ref
 
@@ -83,3 +83,29 @@ def test_audit_finds_the_planted_errors(tmp_path: Path, capsys: pytest.CaptureFi
     ]:
         assert (code, cell_ref(SCHEMA, key).ref) in found, (code, key)
     assert "DATE_OUT_OF_RANGE" in {c for c, _ in found}
+
+
+#: Agency names the normalised label form would change: quotes, inner spaces, full-width forms, a formula.
+AGENCIES = [
+    "衢州市“两山”转化办",
+    '=HYPERLINK("x")',
+    "某县「数字」改革办（ＡＢＣ）",
+    "Ａ市 人民政府办公室",
+    "‘甲’乙县 民政局",
+]
+
+
+@pytest.mark.parametrize("agency", AGENCIES)
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_agency_comes_back_as_written(tmp_path: Path, kind: str, agency: str) -> None:
+    """The agency is matched normalised but kept as printed: quotes, spaces and full-width forms survive."""
+    report = sample_report(5, blank_share=0.0)
+    report.agency = agency
+    if kind == "html":
+        parsed = parse_html(render_html(report))
+    else:
+        path = tmp_path / "report.docx"
+        path.write_bytes(docx_bytes(report))
+        parsed = parse_docx(path)
+    assert_same_report(parsed, report)
+    assert parsed.agency == agency

@@ -31,7 +31,7 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _load_previous(path: Path) -> Report | None:
+def read_previous(path: Path) -> Report | None:
     from ..read import UnreadableInput, load_report
 
     try:
@@ -67,14 +67,14 @@ def run(
         return EXIT_UNREADABLE
     prev = None
     if previous is not None:
-        prev = _load_previous(Path(previous))
+        prev = read_previous(Path(previous))
         if prev is None:
             return EXIT_UNREADABLE
     results = [check_path(Path(f), prev) for f in files]
     annotated: dict[str, str] = {}
     failed = False
     if annotate is not None:
-        failed = _annotate_all(results, Path(annotate), annotated, quiet=json_out)
+        failed = annotate_all(results, Path(annotate), annotated, quiet=json_out)
     from . import output
 
     if json_out:
@@ -84,7 +84,7 @@ def run(
     return exit_code(results, failed=failed)
 
 
-def _annotate_all(results: Sequence[FileResult], out_dir: Path, annotated: dict[str, str], *, quiet: bool) -> bool:
+def annotate_all(results: Sequence[FileResult], out_dir: Path, annotated: dict[str, str], *, quiet: bool) -> bool:
     """Write one annotated copy per readable file; True when any could not be written."""
     from .annotate import annotate
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..findings import SEVERITY_LABEL, sort_key
+from ..model import Report
 from ..read import UnreadableInput
 from ..util.files import write_atomic, write_error_message
 
@@ -58,25 +59,46 @@ def run_import(file: Path, output: Path | None = None) -> int:
     return EXIT_ERRORS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
-def audit_file(path: Path):
+def audit_file(path: Path, previous: Report | None = None):
     """Import and check one published report; a ``FileResult`` as ``check_path`` returns it. Never raises."""
     from ..check import check_loaded
     from . import parse_file
 
-    return check_loaded(path, parse_file, published=True)
+    return check_loaded(path, parse_file, previous=previous, published=True)
 
 
-def run_audit(files: list[Path], *, json_out: bool = False) -> int:
-    """Import each published report and run every check that applies to a published report."""
+def run_audit(
+    files: list[Path],
+    *,
+    json_out: bool = False,
+    annotate: Path | None = None,
+    previous: Path | None = None,
+) -> int:
+    """Import each published report and run every check that applies to a published report.
+
+    ``previous`` (last year's report, any format ``load_report`` reads) adds the
+    cross-year checks; ``annotate`` writes the standard template filled with each
+    report and marked with its findings, as ``check --annotate`` does for a JSON.
+    """
     from ..check import output
-    from ..check.cli import exit_code
+    from ..check.cli import annotate_all, exit_code, read_previous
 
     if not files:
         _err("请给出要核查的已发布年度报告（.txt/.html/.htm/.docx）。")
         return EXIT_UNUSABLE
-    results = [audit_file(Path(f)) for f in files]
+    if annotate is not None and Path(annotate).exists() and not Path(annotate).is_dir():
+        _err(f"--annotate 应为目录，而 {annotate} 是一个文件。")
+        return EXIT_UNUSABLE
+    prev = None
+    if previous is not None:
+        prev = read_previous(Path(previous))
+        if prev is None:
+            return EXIT_UNUSABLE
+    results = [audit_file(Path(f), prev) for f in files]
+    annotated: dict[str, str] = {}
+    failed = annotate is not None and annotate_all(results, Path(annotate), annotated, quiet=json_out)
     if json_out:
         print(output.dumps(results))
     else:
-        output.print_text(results)
-    return exit_code(results)
+        output.print_text(results, annotated)
+    return exit_code(results, failed=failed)

@@ -42,6 +42,97 @@ def norm(text: str) -> str:
     return _ITEM_DOT.sub(r"\1.", text)
 
 
+@dataclass(frozen=True)
+class Mapped:
+    """A normal form of ``source`` that remembers which source characters each of its characters came from.
+
+    Labels are matched in the normal form, but what the importer keeps (an
+    agency, an address, a phone number) is cut from ``source`` through
+    ``original``: quote marks, inner spaces and full-width forms survive.
+    """
+
+    source: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original(self, start: int, end: int) -> str:
+        """The source text behind ``text[start:end]``, surrounding whitespace stripped.
+
+        Quote marks dropped by ``norm`` right at either edge are kept when they
+        pair with one inside (``“两山”转化办``), not when they only wrapped the whole.
+        """
+        if start >= end:
+            return ""
+        lo, hi = self.starts[start], self.ends[end - 1]
+        left = self.ends[start - 1] if start > 0 else 0
+        right = self.starts[end] if end < len(self.text) else len(self.source)
+        while lo > left and is_quote(self.source[lo - 1]):
+            lo -= 1
+        while hi < right and is_quote(self.source[hi]):
+            hi += 1
+        return _trim_unpaired(self.source[lo:hi].strip())
+
+
+_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "〝": "〞"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def is_quote(ch: str) -> bool:
+    """A character ``norm`` drops as a quote mark."""
+    return _QUOTES.fullmatch(nfkc(ch)) is not None
+
+
+def _trim_unpaired(text: str) -> str:
+    """Drop quote marks at the edges that have no partner inside the text."""
+    while text and is_quote(text[0]):
+        ch = text[0]
+        partner = _PAIRS.get(ch, ch if ch not in _CLOSERS else None)
+        if partner is not None and partner in text[1:]:
+            break
+        text = text[1:].lstrip()
+    while text and is_quote(text[-1]):
+        ch = text[-1]
+        partner = _CLOSERS.get(ch, ch if ch not in _PAIRS else None)
+        if partner is not None and partner in text[:-1]:
+            break
+        text = text[:-1].rstrip()
+    return text
+
+
+def _mapped(text: str, *, drop: bool) -> Mapped:
+    """NFKC per character (with its combining marks); ``drop``: also drop whitespace and quotes as ``norm`` does."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in nfkc(text[i:j]):
+            if drop and (_WS.match(ch) or _QUOTES.match(ch)):
+                continue
+            chars.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    out = "".join(chars)
+    if drop:
+        out = _ITEM_DOT.sub(r"\1.", out)  # same length: the mapping still holds
+    return Mapped(text, out, tuple(starts), tuple(ends))
+
+
+def norm_map(text: str) -> Mapped:
+    """``norm(text)`` with the way back to ``text``."""
+    return _mapped(text, drop=True)
+
+
+def nfkc_map(text: str) -> Mapped:
+    """``nfkc(text)`` with the way back to ``text``."""
+    return _mapped(text, drop=False)
+
+
 def loose(normed: str) -> str:
     """A looser label form of a ``norm`` result: no numbering, no bracketed notes, common slips unified."""
     text = normed.replace("情形", "情况").replace("内容", "内部")

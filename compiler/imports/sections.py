@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..schema import Schema
 from .labels import LabelIndex
-from .normalize import CN_DIGITS, LEVEL1, LEVEL2, cn_number, loose, nfkc, norm
+from .normalize import CN_DIGITS, LEVEL1, LEVEL2, cn_number, loose, nfkc, nfkc_map, norm, norm_map
 
 _MAX_HEADING = 40
 #: Lines that end a web page's article: site footers and page tools.
@@ -102,8 +102,8 @@ def parse_date_text(text: str) -> dt.date | str | None:
         mo, d = cn_number(m.group(2)) or 0, cn_number(m.group(3)) or 0
     try:
         return dt.date(y, mo, d)
-    except ValueError:
-        return t
+    except ValueError:  # 2月30日: kept as written, for the checker to name
+        return text.strip()
 
 
 def is_date_line(text: str) -> bool:
@@ -111,18 +111,24 @@ def is_date_line(text: str) -> bool:
 
 
 def _title_parts(line: str) -> tuple[str | None, int] | None:
+    """(agency, year) of a report title; the title is matched normalised, the agency is cut from ``line``."""
     n = norm(line)
     if not n or len(n) > 80 or "。" in n:
         return None
     for pattern in (_TITLE_YEAR_FIRST, _TITLE_YEAR_MIDDLE):
         m = pattern.match(n)
         if m:
-            groups = m.groupdict()
-            agency = groups.get("a") or groups.get("b") or ""
-            agency = re.sub(r"(关于|的)$", "", agency).strip("《》")
-            if len(agency) > 40 or "," in agency:
+            group = "a" if m.group("a") or "b" not in m.re.groupindex else "b"
+            start, end = m.span(group)
+            tail = re.search(r"(关于|的)$", n[start:end])
+            end -= len(tail.group(0)) if tail else 0
+            while start < end and n[start] in "《》":
+                start += 1
+            while end > start and n[end - 1] in "《》":
+                end -= 1
+            if end - start > 40 or "," in n[start:end]:
                 return None
-            return (agency or None), int(m.group("y"))
+            return (_as_written(line, n, start, end) or None), int(m.group("y"))
     return None
 
 
@@ -135,7 +141,7 @@ def find_info(
 ) -> Info:
     """Agency, year, date and contact: title first, then signature, then the page's metadata."""
     info = Info()
-    date_field = re.compile(re.escape(norm(date_label)) + _DATE_VALUE)
+    date_field = re.compile(re.escape(norm(date_label)) + _DATE_VALUE)  # matched normalised, kept as written
     opening = paras[: first_heading if first_heading is not None else min(len(paras), 40)]
     for line in opening:
         parts = _title_parts(line)
@@ -156,14 +162,16 @@ def find_info(
         info.signature_para = agency_para if agency_para >= 0 else date_para
     if info.agency is None:
         for line in opening:
-            m = _PUBLISHER.match(norm(line))
+            n = norm(line)
+            m = _PUBLISHER.match(n)
             if m:
-                info.agency = m.group(1)
+                info.agency = _as_written(line, n, *m.span(1)) or None
                 break
     for line in opening:
-        m = date_field.search(norm(line))
+        n = norm(line)
+        m = date_field.search(n)
         if m:
-            info.date = parse_date_text(m.group(1))
+            info.date = parse_date_text(_as_written(line, n, *m.span(1)))
             break
     if info.date is None and signature is not None:
         info.date = parse_date_text(paras[signature[1]])
@@ -173,14 +181,38 @@ def find_info(
             if m:
                 info.year = int(m.group(1))
                 break
-    contact_text = "\n".join(nfkc(p) for p in opening)
-    m = _PHONE.search(contact_text)
-    info.phone = m.group(1) if m else None
-    m = _EMAIL.search(contact_text)
-    info.email = m.group(0) if m else None
-    m = _ADDRESS.search(contact_text)
-    info.address = m.group(1) if m else None
+    contact = "\n".join(nfkc(p) for p in opening)  # matched NFKC-folded, kept as written
+    m = _PHONE.search(contact)
+    info.phone = _contact_as_written(opening, contact, *m.span(1)) if m else None
+    m = _EMAIL.search(contact)
+    info.email = _contact_as_written(opening, contact, *m.span(0)) if m else None
+    m = _ADDRESS.search(contact)
+    info.address = _contact_as_written(opening, contact, *m.span(1)) if m else None
     return info
+
+
+def _as_written(line: str, normed: str, start: int, end: int) -> str:
+    """The text of ``line`` behind ``normed[start:end]`` (``normed = norm(line)``), as written.
+
+    Mapped only for a line that matched: the per-character mapping costs more than ``norm``.
+    """
+    mapped = norm_map(line)
+    if mapped.text[start:end] != normed[start:end]:  # a composed sequence NFKC treats differently per character
+        return normed[start:end]
+    return mapped.original(start, end)
+
+
+def _contact_as_written(lines: list[str], joined: str, start: int, end: int) -> str:
+    """The text behind ``joined[start:end]`` (``joined`` = the NFKC lines joined by newlines), as written."""
+    value = joined[start:end]
+    k = joined.count("\n", 0, start)
+    offset = start - (joined.rfind("\n", 0, start) + 1)
+    mapped = nfkc_map(lines[k])
+    if mapped.text[offset : offset + len(value)] != value:
+        offset = mapped.text.find(value)
+        if offset < 0:
+            return value
+    return mapped.original(offset, offset + len(value))
 
 
 def find_signature(paras: list[str], start: int) -> tuple[int, int] | None:

@@ -58,7 +58,14 @@ REFUSED_SUFFIXES: dict[str, str] = {
 
 def load_report(path: str | Path) -> Report:
     """Read a returned workbook, a report JSON or a published report into a ``Report``."""
+    from os.path import isdir  # never raises, unlike Path.is_dir on an unreadable parent
+
     path = Path(path)
+    if isdir(path):  # a folder given for a file (often --previous, as for batch): say so, not "no suffix"
+        raise UnreadableInput(
+            f"无法读取“{path}”：这是文件夹，请给出报告文件本身（填报表 .xlsx、报告 JSON，"
+            "或已发布年报 .txt/.html/.docx；--previous 须给出上年报告文件）。核查整个文件夹请用 nianbao batch。"
+        )
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         from .xlsx import read_workbook
