@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -19,6 +21,7 @@ from compiler.batch.cli import run
 from compiler.batch.manifest import MANIFEST_NAME, Manifest
 from compiler.batch.summary import (
     SHEET_CHART_DATA,
+    SHEET_EXCLUDED,
     SHEET_FILES,
     SHEET_FINDINGS,
     SHEET_ROLLUP,
@@ -33,6 +36,8 @@ from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 
 YEAR = 2024
+#: What an OS error's ``strerror`` says in English (must never reach the clerk).
+ENGLISH_OS_ERROR = re.compile(r"No such file|Permission denied|File exists|Not a directory|Errno|Read-only|No space")
 HOSTILE = ["../../etc/x", "CON", '=HYPERLINK("http://x")', "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)"]
 
 
@@ -125,7 +130,12 @@ def test_mixed_summary_rows(mixed):
     assert status["sub/good2.xlsx"] == "通过"
     assert status["errors.xlsx"] == "有错误"
     assert status["corrupt.xlsx"] == "无法读取"
-    assert status["dup/a.xlsx"] == status["dup/b.xlsx"] == "有错误"
+    # a duplicate is a warning: both files are compiled, the roll-up takes dup/a.xlsx only
+    assert status["dup/a.xlsx"] == status["dup/b.xlsx"] == "有警告"
+    assert rows["dup/a.xlsx"]["错误"].value == rows["dup/b.xlsx"]["错误"].value == 0
+    assert rows["dup/a.xlsx"]["警告"].value >= 1 and "汇总只计入 dup/a.xlsx" in rows["dup/b.xlsx"]["说明"].value
+    for rel in ("dup/a.xlsx", "dup/b.xlsx"):
+        assert (mixed["out"] / unquote(rows[rel]["Word"].hyperlink.target)).is_file()  # xlsxwriter writes " " as %20
     assert rows["errors.xlsx"]["错误"].value >= 1
     # key figures come from the file's own table 3 / table 4
     new_label = key_figures()[0].label
@@ -145,9 +155,9 @@ def test_mixed_findings_sheet(mixed):
     ws = wb[SHEET_FINDINGS]
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:G")
     findings = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    codes = {(f[0], f[4]) for f in findings}
-    assert ("dup/a.xlsx", "DUPLICATE_AGENCY") in codes and ("dup/b.xlsx", "DUPLICATE_AGENCY") in codes
-    assert ("corrupt.xlsx", "UNREADABLE") in codes
+    codes = {(f[0], f[4], f[5]) for f in findings}
+    assert ("dup/a.xlsx", "DUPLICATE_AGENCY", "警告") in codes and ("dup/b.xlsx", "DUPLICATE_AGENCY", "警告") in codes
+    assert ("corrupt.xlsx", "UNREADABLE", "错误") in codes
     assert any(f[0] == "errors.xlsx" and f[5] == "错误" and f[2] and f[3] for f in findings)
     skipped = {row[0].value: row[1].value for row in wb[SHEET_SKIPPED].iter_rows(min_row=2)}
     assert "另存为" in skipped["old.xls"]
@@ -189,14 +199,17 @@ def test_formula_injection_stays_text(mixed):
 def test_rollup_equals_sum_of_inputs(mixed, schema):
     wb = openpyxl.load_workbook(mixed["out"] / SUMMARY_NAME)
     ws = wb[SHEET_ROLLUP]
-    readable = [load_report(mixed["in"] / rel) for rel in mixed["reports"]]
-    assert len(readable) == len(mixed["reports"])
+    summed = [load_report(mixed["in"] / rel) for rel in mixed["reports"] if rel != "dup/b.xlsx"]  # once per agency
+    assert len(summed) == len(mixed["reports"]) - 1
     for fig in schema.figures():
-        expected = sum(r.number(fig.key) for r in readable)
+        expected = sum(r.number(fig.key) for r in summed)
         row, col = rollup_cell(schema, fig.key)
         assert ws.cell(row + 1, col + 1).value == pytest.approx(expected), fig.key
     note = ws.cell(2, 1).value
-    assert f"合计 {len(readable)} 份" in note and "其中 3 份存在错误" in note  # errors.xlsx + the two duplicates
+    assert f"合计 {len(summed)} 份可读取的{YEAR}年度报告" in note and "其中 1 份存在错误" in note  # errors.xlsx
+    assert "重复报告 1 份未计入" in note and "dup/b.xlsx" in note
+    excluded = [[c.value for c in row] for row in wb[SHEET_EXCLUDED].iter_rows(min_row=2)]
+    assert [(e[0], e[2]) for e in excluded] == [("dup/b.xlsx", YEAR)] and "dup/a.xlsx" in excluded[0][3]
     labels = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert {cell.text for t in schema.tables for cell in t.grid if cell.text} <= labels
     assert len(ws._charts) == 2
@@ -226,6 +239,170 @@ def test_json_summary(tmp_path, capsys):
     assert files["a.xlsx"]["outputs"]["docx"].endswith(".docx") and not files["b.xlsx"]["outputs"]
     assert any(f["code"] for f in files["b.xlsx"]["findings"])
     assert doc["rollup"]["files"] == 2
+
+
+# ---------------------------------------------------------------------- duplicates and years in the roll-up
+def _rollup_cell(doc: dict, schema, key: str):
+    fig = schema.figure(key)
+    return doc["rollup"]["tables"][fig.table][fig.row - 1][fig.col - 1]
+
+
+def test_duplicate_is_a_warning_compiled_and_summed_once(tmp_path, capsys, schema):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    first = make_sheet(inp / "a.xlsx", "甲局", 1)
+    make_sheet(inp / "b.xlsx", "甲 局", 2)  # the same agency, spelt with a space
+    other = make_sheet(inp / "c.xlsx", "乙局", 3)
+    capsys.readouterr()
+    code = run(inp, out, jobs=2, quiet=False, json_out=True)  # not a terminal: the plain live log
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert code == 0  # a warning, not an error
+    files = {f["rel"]: f for f in doc["files"]}
+    for rel in ("a.xlsx", "b.xlsx"):
+        assert files[rel]["status"] == "warnings" and files[rel]["errors"] == 0
+        assert [f["severity"] for f in files[rel]["findings"] if f["code"] == "DUPLICATE_AGENCY"] == ["warning"]
+        Document(str(out / files[rel]["outputs"]["docx"]))  # compiled, without --force
+    assert files["a.xlsx"]["in_rollup"] and not files["b.xlsx"]["in_rollup"] and files["c.xlsx"]["in_rollup"]
+    rollup = doc["rollup"]
+    assert rollup["files"] == 2 and rollup["duplicates_left_out"] == 1
+    assert [(e["path"], e["kind"]) for e in rollup["excluded"]] == [("b.xlsx", "duplicate")]
+    for fig in schema.figures():
+        assert _rollup_cell(doc, schema, fig.key) == pytest.approx(first.number(fig.key) + other.number(fig.key))
+    # The live log agrees with the final table: no 有错误, and the later of the pair is flagged as it finishes.
+    log = captured.err
+    assert "有错误" not in log
+    assert len(re.findall(r"有警告 [ab]\.xlsx.*同一单位同一年度", log)) == 1
+    assert "重复报告 1 份未计入合计" in log and "同一单位同一年度有多份报告（已标为有警告）：a.xlsx、b.xlsx" in log
+    assert rollup["duplicate_groups"] == [["a.xlsx", "b.xlsx"]]
+    wb = openpyxl.load_workbook(out / SUMMARY_NAME)
+    assert {rows_by_file(wb)[r]["状态"].value for r in ("a.xlsx", "b.xlsx")} == {"有警告"}
+    assert "重复报告 1 份未计入" in wb[SHEET_ROLLUP].cell(2, 1).value
+
+
+def test_rollup_sums_only_the_rollup_year(tmp_path, capsys, schema):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    a = make_sheet(inp / "a.xlsx", "甲局", 1)
+    b = make_sheet(inp / "b.xlsx", "乙局", 2)
+    make_sheet(inp / "old.xlsx", "丙局", 3, year=YEAR - 1)
+    code, doc = run_batch(inp, out, capsys, json_out=True, rollup_name="某县")
+    assert code == 0
+    rollup = doc["rollup"]
+    assert rollup["year"] == YEAR and rollup["files"] == 2 and rollup["years"] == {str(YEAR): 2}
+    assert rollup["other_years_left_out"] == 1 and rollup["duplicates_left_out"] == 0
+    [excluded] = rollup["excluded"]
+    assert excluded["path"] == "old.xlsx" and excluded["kind"] == "other_year" and excluded["year"] == YEAR - 1
+    assert f"{YEAR - 1} 年" in excluded["reason"] and f"{YEAR} 年" in excluded["reason"]
+    files = {f["rel"]: f for f in doc["files"]}
+    assert files["old.xlsx"]["status"] == "ok" and files["old.xlsx"]["outputs"] and not files["old.xlsx"]["in_rollup"]
+    for fig in schema.figures():
+        assert _rollup_cell(doc, schema, fig.key) == pytest.approx(a.number(fig.key) + b.number(fig.key))
+    wb = openpyxl.load_workbook(out / SUMMARY_NAME)
+    ws = wb[SHEET_ROLLUP]
+    note = ws.cell(2, 1).value
+    assert f"合计 2 份可读取的{YEAR}年度报告" in note
+    assert f"其他年度的报告 1 份未计入（{YEAR - 1}年 1 份）：old.xlsx" in note
+    row, col = rollup_cell(schema, "t3_r01_c7")
+    assert ws.cell(row + 1, col + 1).value == a.number("t3_r01_c7") + b.number("t3_r01_c7")
+    assert [c.value for c in next(wb[SHEET_EXCLUDED].iter_rows(min_row=2))][:3] == ["old.xlsx", "丙局", YEAR - 1]
+    rolled_docx = out / "某县政府信息公开申请情况汇总.docx"
+    assert f"报送的{YEAR}年度报告" in "\n".join(p.text for p in Document(str(rolled_docx)).paragraphs)
+    assert load_report(rolled_docx).number("t3_r01_c7") == a.number("t3_r01_c7") + b.number("t3_r01_c7")
+
+
+# ---------------------------------------------------------------------- stale outputs
+def test_outputs_of_a_removed_input_are_removed_and_nothing_else(tmp_path, capsys):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    make_sheet(inp / "b.xlsx", "甲局", 2)
+    make_sheet(inp / "c.xlsx", "乙局", 3)
+    run_batch(inp, out, formats="docx,html")
+    plain, second = "甲局2024年政府信息公开工作年度报告", "甲局2024年政府信息公开工作年度报告（2）"
+    assert all((out / f"{n}.{ext}").is_file() for n in (plain, second) for ext in ("docx", "html"))
+    plain_bytes = (out / f"{plain}.docx").read_bytes()
+    # The clerk's own files in OUT_DIR, one with a name we might have written: never touched.
+    mine = [out / "甲局2024年政府信息公开工作年度报告（3）.docx", out / "说明.docx", out / "notes.txt"]
+    for path in mine:
+        path.write_text("mine", encoding="utf-8")
+    (inp / "b.xlsx").unlink()  # the duplicate is removed
+    code, doc = run_batch(inp, out, capsys, json_out=True, formats="docx,html")
+    assert code == 0 and doc["reused"] == 2
+    assert sorted(doc["removed_stale_outputs"]) == [f"{second}.docx", f"{second}.html"]
+    assert not (out / f"{second}.docx").exists() and not (out / f"{second}.html").exists()
+    assert (out / f"{plain}.docx").read_bytes() == plain_bytes
+    assert all(p.read_text(encoding="utf-8") == "mine" for p in mine)
+    assert set(Manifest(out).load().entries) == {"a.xlsx", "c.xlsx"}
+    assert doc["rollup"]["duplicates_left_out"] == 0
+
+
+def test_removing_the_first_of_a_pair_leaves_the_second_under_the_plain_name(tmp_path, capsys):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    make_sheet(inp / "b.xlsx", "甲局", 2)
+    run_batch(inp, out)
+    second = out / "甲局2024年政府信息公开工作年度报告（2）.docx"
+    b_bytes = second.read_bytes()
+    (inp / "a.xlsx").unlink()
+    _code, doc = run_batch(inp, out, capsys, json_out=True)
+    assert [p.name for p in out.glob("*.docx")] == ["甲局2024年政府信息公开工作年度报告.docx"]
+    assert (out / "甲局2024年政府信息公开工作年度报告.docx").read_bytes() == b_bytes  # b's report, not a's
+    assert doc["files"][0]["outputs"]["docx"] == "甲局2024年政府信息公开工作年度报告.docx"
+
+
+def test_stale_removal_only_deletes_names_the_manifest_holds_as_ours(tmp_path, capsys):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    run_batch(inp, out)
+    a_doc = out / "甲局2024年政府信息公开工作年度报告.docx"
+    victim = tmp_path / "victim.docx"
+    keep = out / "keep.txt"
+    old = out / "旧报告.docx"
+    for path in (victim, keep, old):
+        path.write_text("x", encoding="utf-8")
+    manifest = Manifest(out).load()
+    bad = {"docx": "../victim.docx", "html": "keep.txt", "pdf": ".nianbao-manifest.jsonl"}
+    manifest.record({"rel": "gone1.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": bad}})
+    manifest.record({"rel": "gone2.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": a_doc.name}}})
+    manifest.record({"rel": "gone3.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": old.name}}})
+    manifest.close()
+    _code, doc = run_batch(inp, out, capsys, json_out=True)
+    assert doc["removed_stale_outputs"] == [old.name]
+    assert not old.exists()
+    assert victim.is_file() and keep.is_file() and a_doc.is_file()  # outside, not ours, or still claimed
+    assert set(Manifest(out).load().entries) == {"a.xlsx"}
+
+
+def test_rollup_report_removed_when_its_name_changes_or_is_dropped(tmp_path, capsys):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    run_batch(inp, out, rollup_name="甲市")
+    first = [out / f"甲市政府信息公开申请情况汇总.{ext}" for ext in ("docx", "html")]
+    assert all(p.is_file() for p in first)
+    mine = out / "丙市政府信息公开申请情况汇总.docx"  # not written by us
+    mine.write_text("mine", encoding="utf-8")
+    _code, doc = run_batch(inp, out, capsys, json_out=True, rollup_name="乙市")
+    second = [out / f"乙市政府信息公开申请情况汇总.{ext}" for ext in ("docx", "html")]
+    assert not any(p.exists() for p in first) and all(p.is_file() for p in second)
+    assert sorted(doc["removed_stale_outputs"]) == sorted(p.name for p in first)
+    assert Manifest(out).load().rollup_outputs == {"docx": second[0].name, "html": second[1].name}
+    run_batch(inp, out)  # --rollup-name dropped
+    assert not any(p.exists() for p in second)
+    assert mine.read_text(encoding="utf-8") == "mine"
+    assert (out / "甲局2024年政府信息公开工作年度报告.docx").is_file() and (out / SUMMARY_NAME).is_file()
+    assert Manifest(out).load().rollup_outputs == {}
+
+
+@pytest.mark.parametrize("below", [False, True])
+def test_output_path_that_is_a_file_is_refused_in_chinese(tmp_path, capsys, below):
+    inp = tmp_path / "in"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    target = tmp_path / "out.txt"
+    target.write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert run(inp, target / "sub" if below else target, quiet=True) == 2
+    err = capsys.readouterr().err.replace("\n", "")
+    assert ("路径中有一段是文件而不是文件夹" if below else "该路径是一个文件，不是文件夹") in err
+    assert not ENGLISH_OS_ERROR.search(err), err
+    assert target.read_text(encoding="utf-8") == "x"
 
 
 # ---------------------------------------------------------------------- resume and names
@@ -390,7 +567,8 @@ def test_unwritable_output_folder_exit_2(tmp_path, capsys):
     inp = tmp_path / "in"
     make_sheet(inp / "a.xlsx", "甲局", 1)
     assert run(inp, Path("/proc/nianbao-batch/out"), quiet=True) == 2  # cannot be created, even by root
-    assert "无法写入输出目录" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "无法使用输出目录" in err and not ENGLISH_OS_ERROR.search(err)
 
 
 def test_manifest_survives_torn_line(tmp_path):

@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 
 from compiler.batch.discover import discover
-from compiler.batch.names import agency_key, assign_names, choose_previous, output_stem
-from compiler.batch.rollup import Rollup, rollup
+from compiler.batch.manifest import Manifest
+from compiler.batch.names import agency_key, assign_names, choose_previous, duplicate_key, output_stem
+from compiler.batch.rollup import DUPLICATE, OTHER_YEAR, Rollup, rollup, rollup_year, select
 from compiler.batch.summary import (
     SHEET_FILES,
     SHEET_ROLLUP,
@@ -17,6 +18,7 @@ from compiler.batch.summary import (
     key_figures,
     outcome_groups,
     rollup_cell,
+    rollup_note,
     write_summary,
 )
 from compiler.model import Report
@@ -140,3 +142,77 @@ def test_summary_workbook_strings_stay_strings(tmp_path, schema):
     ws = wb[SHEET_ROLLUP]
     row, col = rollup_cell(schema, "t3_r01_c7")
     assert ws.cell(row + 1, col + 1).value == acc.value("t3_r01_c7")
+
+
+# ---------------------------------------------------------------------- which files the roll-up sums
+def _row(rel: str, agency: object, year: object, status: str = "ok", tables: object = "t") -> dict:
+    return {"rel": rel, "agency": agency, "year": year, "status": status, "tables": {} if tables else None}
+
+
+def test_select_keeps_the_first_duplicate_in_path_order():
+    files = [
+        _row("z/first.xlsx", "甲局", 2024),
+        _row("a/second.xlsx", "甲 局", 2024),  # sorts first: it is the one summed
+        _row("b.xlsx", "甲局", 2023),  # another year: not a duplicate
+        _row("c.xlsx", "乙局", 2024, status="errors"),
+        _row("d.xlsx", "乙局", 2024, status="unreadable", tables=None),  # not read: neither summed nor a duplicate
+        _row("e.xlsx", None, 2024),
+    ]
+    chosen = select(files)
+    assert [[f["rel"] for f in g] for g in chosen.duplicate_groups] == [["a/second.xlsx", "z/first.xlsx"]]
+    assert chosen.year == 2024
+    assert chosen.included_rels == {"a/second.xlsx", "c.xlsx", "e.xlsx"}
+    assert [(e.rel, e.kind) for e in chosen.excluded] == [("z/first.xlsx", DUPLICATE), ("b.xlsx", OTHER_YEAR)]
+    assert "a/second.xlsx" in chosen.excluded[0].reason and "2023" in chosen.excluded[1].reason
+    assert chosen.count(DUPLICATE) == 1 and chosen.count(OTHER_YEAR) == 1
+
+
+def test_rollup_year_most_common_ties_to_latest():
+    assert rollup_year([2023, 2024, 2024, 2023, None, "二〇二五"]) == 2024
+    assert rollup_year([2024, 2023, 2025, 2025, 2023]) == 2025
+    assert rollup_year([None, "x", True]) is None
+    chosen = select([_row("a.xlsx", "甲局", 2023), _row("b.xlsx", "乙局", 2024), _row("c.xlsx", "丙局", None)])
+    assert chosen.year == 2024 and chosen.included_rels == {"b.xlsx"}
+    assert "不明" in next(e.reason for e in chosen.excluded if e.rel == "c.xlsx")
+    # duplicates count once when choosing the year: one agency's two 2023 files do not outvote two 2024 agencies
+    dup = select([_row("a.xlsx", "甲局", 2023), _row("b.xlsx", "甲局", 2023), _row("c.xlsx", "乙局", 2024)])
+    assert dup.year == 2024
+    nothing_dated = select([_row("a.xlsx", "甲局", None), _row("b.xlsx", "乙局", "二〇二四")])
+    assert nothing_dated.year is None and nothing_dated.included_rels == {"a.xlsx", "b.xlsx"}
+
+
+def test_duplicate_key():
+    assert duplicate_key("衢州市 民政局", 2024) == duplicate_key("衢州市民政局\u3000", 2024)
+    assert duplicate_key("甲局", 2024) != duplicate_key("甲局", 2023) != duplicate_key("甲局", None)
+    assert duplicate_key("", 2024) is None and duplicate_key(None, 2024) is None
+
+
+def test_rollup_note_says_what_was_left_out(schema):
+    files = [_row("a.xlsx", "甲局", 2024), _row("b.xlsx", "甲局", 2024), _row("c.xlsx", "乙局", 2023)]
+    chosen = select(files)
+    acc = Rollup()
+    for f in chosen.included:
+        acc.add({}, f["year"])
+    note = rollup_note(acc, 0, chosen)
+    assert "合计 1 份可读取的2024年度报告" in note
+    assert "重复报告 1 份未计入" in note and "b.xlsx" in note
+    assert "其他年度的报告 1 份未计入（2023年 1 份）：c.xlsx" in note
+    plain = Rollup()
+    plain.add({}, 2024)
+    plain.add({}, 2023)
+    assert "2023年 1 份" in rollup_note(plain, 0)  # no selection: the years summed are named
+
+
+def test_manifest_records_the_rollup_outputs(tmp_path):
+    m = Manifest(tmp_path)
+    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
+    m.record_rollup({"docx": "甲.docx"})
+    m.record_rollup({"docx": "乙.docx", "html": "乙.html"})
+    m.close()
+    loaded = Manifest(tmp_path).load()
+    assert loaded.rollup_outputs == {"docx": "乙.docx", "html": "乙.html"} and set(loaded.entries) == {"a.xlsx"}
+    loaded.compact(keep=set())
+    assert Manifest(tmp_path).load().rollup_outputs == {"docx": "乙.docx", "html": "乙.html"}
+    loaded.record_rollup({})
+    loaded.close()
+    assert Manifest(tmp_path).load().rollup_outputs == {}

@@ -1,10 +1,20 @@
 """``nianbao batch``: check and compile a whole folder of returned sheets, resumably.
 
-Flow: discover inputs → (``--previous``: read last year's reports) → hash every
+Flow: discover inputs → remove the outputs the manifest recorded for inputs
+no longer in IN_DIR → (``--previous``: read last year's reports) → hash every
 input and skip those the manifest shows unchanged with their outputs present →
 run the rest in the supervised pool → move each file's outputs from the
 staging folder to its final name and append the manifest → flag duplicates →
 write ``汇总.xlsx`` (and the roll-up report) → print the table / JSON.
+
+Stale outputs: only files the manifest records as ours are ever removed — an
+input's outputs when the input is gone from IN_DIR (or, as before, when it no
+longer produces that name), and the previous roll-up report when
+``--rollup-name`` changed or was dropped. Nothing else in OUT_DIR is touched.
+
+Duplicates (two readable files of one agency and year) get a
+``DUPLICATE_AGENCY`` warning; both are compiled, and the roll-up sums only the
+first in path order (see ``rollup.select``).
 
 Output names are ``<单位><年度>年政府信息公开工作年度报告``; inputs claiming the
 same name are numbered in the order of their paths. Outputs only ever appear
@@ -37,9 +47,9 @@ from ..util.files import safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, Discovery, discover
-from .manifest import Manifest
-from .names import agency_key, choose_previous, numbered, stem_key
-from .rollup import ROLLUP_TITLE, Rollup
+from .manifest import MANIFEST_NAME, Manifest
+from .names import agency_key, choose_previous, duplicate_key, numbered, stem_key
+from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection, readable, select
 from .summary import STATUS_LABEL, SUMMARY_NAME, key_figure_values, write_summary
 
 FORMATS = ("docx", "html", "pdf")
@@ -128,6 +138,7 @@ class Batch:
         self.prev_index: dict[str, list[dict[str, Any]]] = {}
         self.prev_problems: list[dict[str, str]] = []
         self.reused = 0
+        self.removed: list[str] = []  # stale outputs removed this run
         self.pool_stats: pool_mod.PoolStats | None = None
         self._lock: IO[str] | None = None
 
@@ -157,13 +168,16 @@ class Batch:
             lines = [f"输入目录中没有找到 .xlsx 填报表：{_display(str(self.in_dir), 300)}"]
             lines += [f"  跳过 {_display(s.rel)}：{s.reason}" for s in found.skipped[:50]]
             raise BatchAbort("\n".join(lines))
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise BatchAbort(
+                f"无法写入输出目录 {_display(str(self.out_dir), 300)}：该路径是一个文件，不是文件夹。"
+                "请用 -o 指定一个文件夹（不存在时会自动创建）。"
+            )
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             self._acquire_lock()
         except OSError as exc:
-            raise BatchAbort(
-                f"无法写入输出目录 {_display(str(self.out_dir), 300)}：{exc.strerror or exc}。请检查权限和磁盘空间。"
-            ) from exc
+            raise BatchAbort(f"无法使用输出目录。{write_error_message(self.out_dir, exc)}") from exc
         return found
 
     def _acquire_lock(self) -> None:
@@ -196,6 +210,7 @@ class Batch:
         handlers = _install_sigterm()
         try:
             self.manifest.load()
+            self._remove_stale(set(found.inputs))
             self.manifest.compact(keep=set(found.inputs))
             staging = self._clean_leftovers()
             self._init_groups(found)
@@ -212,8 +227,7 @@ class Batch:
             return EXIT_INTERRUPTED
         except OSError as exc:
             raise BatchAbort(
-                f"写入输出目录失败：{_display(str(exc.filename or self.out_dir), 300)}：{exc.strerror or exc}。"
-                "已完成的文件不受影响，解决后重新运行即可继续。"
+                f"{write_error_message(self.out_dir, exc)}已完成的文件不受影响，解决后重新运行即可继续。"
             ) from exc
         finally:
             _restore_signals(handlers)
@@ -222,6 +236,36 @@ class Batch:
             if self._lock is not None:
                 self._lock.close()  # releases the flock
                 self._lock = None
+
+    def _remove_stale(self, present: set[str]) -> None:
+        """Remove the outputs the manifest recorded for inputs no longer in IN_DIR (before their entries go).
+
+        Only names the manifest holds, that look like our outputs and that no
+        remaining input or roll-up claims; a kill in between only repeats this.
+        """
+        entries = self.manifest.entries
+        claimed = {n for rel, e in entries.items() if rel in present for n in _outputs_of(e)}
+        claimed |= set(self.manifest.rollup_outputs.values())
+        for rel, entry in sorted(entries.items()):
+            if rel in present:
+                continue
+            for name in _outputs_of(entry):
+                if name not in claimed:
+                    self._unlink_output(name)
+        if self.removed:
+            self._note(f"已删除 {len(self.removed)} 个过时的输出文件（对应的填报表已不在输入目录中）")
+
+    def _unlink_output(self, name: str) -> None:
+        """Delete one recorded output of ours; anything that does not look like one is left alone."""
+        if not _is_output_name(name):
+            return
+        path = self.out_dir / name
+        try:
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+                self.removed.append(name)
+        except OSError:
+            self.err.print(_plain_text(f"无法删除过时的输出文件 {_display(name, 200)}（可能正被打开），请手工删除。"))
 
     def _init_groups(self, found: Discovery) -> None:
         """Name groups from the manifest: an entry holds its names while any of its outputs exists."""
@@ -350,6 +394,13 @@ class Batch:
             for rel, entry in self.manifest.entries.items()
             if rel not in planned and entry["result"].get("status") in (ERRORS, UNREADABLE, FAILED)
         )
+        # The first file seen for each agency and year, so the live log can flag a duplicate when it appears.
+        seen: dict[tuple[str, str], str] = {}
+        for rel in found.inputs:
+            entry = self.manifest.entries.get(rel)
+            key = _duplicate_key_of(entry["result"]) if entry and rel not in planned else None
+            if key is not None:
+                seen.setdefault(key, rel)
         progress.start(errors)
         try:
             if not tasks:
@@ -357,8 +408,11 @@ class Batch:
             jobs = min(self.jobs or os.cpu_count() or 1, len(tasks))
             with pool_mod.Pool(_work_fn(), self._config(staging), jobs=jobs, timeout=self.timeout) as pool:
                 for res in pool.run(tasks):
-                    planned = by_id[res["id"]]
-                    progress.advance(self._place(planned, self._normalise(res, planned)))
+                    item = by_id[res["id"]]
+                    result = self._place(item, self._normalise(res, item))
+                    key = _duplicate_key_of(result)
+                    first = seen.setdefault(key, item.rel) if key is not None else item.rel
+                    progress.advance(result, duplicate_of=None if first == item.rel else first)
                 self.pool_stats = pool.stats
         finally:
             progress.stop()
@@ -480,12 +534,11 @@ class Batch:
     # -------------------------------------------------------------- finish
     def _finish(self, found: Discovery, *, json_out: bool) -> int:
         files = [self._file_row(rel) for rel in found.inputs]
-        _flag_duplicates(files)
+        chosen = select(files)
+        _flag_duplicates(chosen.duplicate_groups)
         acc = Rollup()
         with_errors = 0
-        for f in files:
-            if f["status"] in (UNREADABLE, FAILED) or f["tables"] is None:
-                continue
+        for f in chosen.included:
             acc.add(f["tables"], f["year"])
             with_errors += f["status"] == ERRORS
         skipped = [{"rel": s.rel, "reason": s.reason} for s in found.skipped] + self.prev_problems
@@ -496,6 +549,7 @@ class Batch:
                 files,
                 rollup=acc,
                 rollup_errors=with_errors,
+                selection=chosen,
                 skipped=skipped,
                 formats=self.formats,
                 name=self.rollup_name,
@@ -505,10 +559,10 @@ class Batch:
             summary_failed = True
         else:
             summary_failed = False
-        rollup_outputs = self._rollup_outputs(acc) if self.rollup_name else {}
+        rollup_outputs = self._rollup_outputs(acc, chosen)
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed else self._exit_code(files, found)
-        doc = self._summary_json(files, found, acc, with_errors, rollup_outputs, summary_path, code)
+        doc = self._summary_json(files, found, acc, chosen, with_errors, rollup_outputs, summary_path, code)
         out = _console(sys.stderr if json_out else sys.stdout)
         _final_table(out, doc, files, found)
         if json_out:
@@ -541,37 +595,52 @@ class Batch:
             "elapsed": result.get("elapsed"),
         }
 
-    def _rollup_outputs(self, acc: Rollup) -> dict[str, str]:
-        """The roll-up as a Word and HTML report ``<NAME>政府信息公开申请情况汇总``."""
-        name = self.rollup_name or ""
-        title = ROLLUP_TITLE.format(name=name)
-        report = acc.report(name)
-        report.narrative[report.schema.narrative[0].key] = (
-            f"本汇总由{name}所属 {acc.files} 个单位报送的年度报告数据逐项相加而成。"
-        )
-        stem = safe_filename(title)
-        while stem_key(stem) in self.groups:  # an input's fallback name could be the same
-            stem += "_"
+    def _rollup_outputs(self, acc: Rollup, chosen: Selection) -> dict[str, str]:
+        """The roll-up as a Word and HTML report ``<NAME>政府信息公开申请情况汇总`` (with ``--rollup-name``).
+
+        The names are recorded in the manifest before they are written, and the
+        previous run's roll-up files that this run did not rewrite (another
+        name, no ``--rollup-name``, a failed write) are removed afterwards.
+        """
+        old = dict(self.manifest.rollup_outputs)
         outputs: dict[str, str] = {}
-        try:
-            from ..render.docx import write_docx
+        if self.rollup_name:
+            name = self.rollup_name
+            title = ROLLUP_TITLE.format(name=name)
+            report = acc.report(name, chosen.year)
+            year = f"{chosen.year}年度" if chosen.year is not None else "年度"
+            report.narrative[report.schema.narrative[0].key] = (
+                f"本汇总由{name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
+            )
+            stem = safe_filename(title)
+            while stem_key(stem) in self.groups:  # an input's fallback name could be the same
+                stem += "_"
+            wanted = ["docx", "html"] + (["pdf"] if "pdf" in self.formats else [])
+            self.manifest.record_rollup(old | {f"new-{f}": f"{stem}.{f}" for f in wanted})
+            try:
+                from ..render.docx import write_docx
 
-            docx = self.out_dir / f"{stem}.docx"
-            write_docx(report, docx, title=title)
-            outputs["docx"] = docx.name
-            from ..render.html import write_html
+                docx = self.out_dir / f"{stem}.docx"
+                write_docx(report, docx, title=title)
+                outputs["docx"] = docx.name
+                from ..render.html import write_html
 
-            html = self.out_dir / f"{stem}.html"
-            write_html(report, html, title=title)
-            outputs["html"] = html.name
-            if "pdf" in self.formats:
-                from ..render.pdf import write_pdf
+                html = self.out_dir / f"{stem}.html"
+                write_html(report, html, title=title)
+                outputs["html"] = html.name
+                if "pdf" in self.formats:
+                    from ..render.pdf import write_pdf
 
-                pdf = self.out_dir / f"{stem}.pdf"
-                write_pdf(docx, pdf)
-                outputs["pdf"] = pdf.name
-        except Exception as exc:  # the summary is written; say what failed
-            self.err.print(_plain_text(f"生成汇总报告失败：{type(exc).__name__}: {exc}"))
+                    pdf = self.out_dir / f"{stem}.pdf"
+                    write_pdf(docx, pdf)
+                    outputs["pdf"] = pdf.name
+            except Exception as exc:  # the summary is written; say what failed
+                self.err.print(_plain_text(f"生成汇总报告失败：{type(exc).__name__}: {exc}"))
+        keep = set(outputs.values()) | {n for e in self.manifest.entries.values() for n in _outputs_of(e)}
+        for name in sorted(set(old.values()) - keep):
+            self._unlink_output(name)
+        if old or outputs:
+            self.manifest.record_rollup(outputs)
         return outputs
 
     def _exit_code(self, files: list[dict[str, Any]], found: Discovery) -> int:
@@ -584,6 +653,7 @@ class Batch:
         files: list[dict[str, Any]],
         found: Discovery,
         acc: Rollup,
+        chosen: Selection,
         with_errors: int,
         rollup_outputs: dict[str, str],
         summary_path: Path,
@@ -591,6 +661,7 @@ class Batch:
     ) -> dict[str, Any]:
         counts = {s: sum(1 for f in files if f["status"] == s) for s in (OK, WARNINGS, ERRORS, UNREADABLE, FAILED)}
         stats = self.pool_stats
+        included = chosen.included_rels
         return {
             "in_dir": str(self.in_dir),
             "out_dir": str(self.out_dir),
@@ -601,17 +672,23 @@ class Batch:
             "exit_code": code,
             "elapsed_s": round(time.monotonic() - self.started, 3),
             "summary": str(summary_path),
+            "removed_stale_outputs": list(self.removed),
             "files": [
                 {k: v for k, v in f.items() if k not in ("tables", "elapsed")}
-                | {"status_label": STATUS_LABEL.get(f["status"], f["status"])}
+                | {"status_label": STATUS_LABEL.get(f["status"], f["status"]), "in_rollup": f["rel"] in included}
                 for f in files
             ],
             "skipped": [{"path": s.rel, "reason": s.reason, "spreadsheet": s.spreadsheet} for s in found.skipped],
             "previous_problems": self.prev_problems,
             "rollup": {
                 "name": self.rollup_name,
+                "year": chosen.year,
                 "files": acc.files,
                 "files_with_errors": with_errors,
+                "duplicate_groups": [[f["rel"] for f in same] for same in chosen.duplicate_groups],
+                "duplicates_left_out": chosen.count(DUPLICATE),
+                "other_years_left_out": chosen.count(OTHER_YEAR),
+                "excluded": [e.to_json() for e in chosen.excluded],
                 "text_values_skipped": acc.text_count,
                 "years": {str(k): v for k, v in acc.years.items()},
                 "tables": acc.tables(),
@@ -633,29 +710,45 @@ class Batch:
 
 
 # ---------------------------------------------------------------------- duplicates
-def _flag_duplicates(files: list[dict[str, Any]]) -> None:
-    """Two files for one agency and year: an error on each (the roll-up would count it twice)."""
-    groups: dict[tuple[str, Any], list[dict[str, Any]]] = {}
-    for f in files:
-        key = agency_key(f["agency"])
-        if key and f["status"] not in (UNREADABLE, FAILED):
-            groups.setdefault((key, f["year"] if isinstance(f["year"], int) else str(f["year"])), []).append(f)
-    for same in groups.values():
-        if len(same) < 2:
-            continue
+def _flag_duplicates(groups: list[list[dict[str, Any]]]) -> None:
+    """Two files for one agency and year: a warning on each (both are compiled; the roll-up takes the first)."""
+    for same in groups:
+        first = same[0]["rel"]
+        year = same[0]["year"]
+        year = f"{year}年" if isinstance(year, int) and not isinstance(year, bool) else "（年度不明）"
         for f in same:
             others = "、".join(g["rel"] for g in same if g is not f)
             message = (
-                f"“{f['agency']}”{f['year']}年的报告有 {len(same)} 份（另见：{others}）；"
-                "汇总时会重复计算，请确认保留哪一份，删除或移走其余的后重新运行。"
+                f"“{f['agency']}”{year}的报告有 {len(same)} 份（另见：{others}）；"
+                f"汇总只计入 {first}。请确认保留哪一份，删除或移走其余的后重新运行。"
             )
             f["findings"] = [
-                {"code": "DUPLICATE_AGENCY", "severity": "error", "sheet": None, "cell": None, "message": message},
+                {"code": "DUPLICATE_AGENCY", "severity": "warning", "sheet": None, "cell": None, "message": message},
                 *f["findings"],
             ]
-            f["errors"] += 1
-            f["status"] = ERRORS
+            f["warnings"] += 1
+            if f["status"] == OK:
+                f["status"] = WARNINGS
             f["message"] = f["message"] or message
+
+
+def _duplicate_key_of(result: dict[str, Any]) -> tuple[str, str] | None:
+    """The agency-and-year key of a file result that was read (``None`` otherwise)."""
+    return duplicate_key(result.get("agency"), result.get("year")) if readable(result) else None
+
+
+def _outputs_of(entry: dict[str, Any]) -> list[str]:
+    outputs = (entry.get("result") or {}).get("outputs") or {}
+    return [name for name in outputs.values() if isinstance(name, str)] if isinstance(outputs, dict) else []
+
+
+def _is_output_name(name: object) -> bool:
+    """A plain file name in OUT_DIR with one of our output suffixes (never the summary, manifest or a folder)."""
+    if not isinstance(name, str) or not name or name.startswith(".") or "/" in name or "\\" in name:
+        return False
+    if name in (SUMMARY_NAME, MANIFEST_NAME, LOCK_NAME) or "\x00" in name:
+        return False
+    return Path(name).suffix.lower().lstrip(".") in FORMATS
 
 
 # ---------------------------------------------------------------------- display
@@ -701,11 +794,14 @@ class _Progress:
         self._bar.start()
         self._task = self._bar.add_task("batch", total=self.total, completed=self.done, errors=self.errors)
 
-    def advance(self, result: dict[str, Any]) -> None:
+    def advance(self, result: dict[str, Any], *, duplicate_of: str | None = None) -> None:
+        """One file done; ``duplicate_of``: an earlier file of the same agency and year (a warning)."""
         self.done += 1
         status = result.get("status")
         if status in (ERRORS, UNREADABLE, FAILED):
             self.errors += 1
+        if duplicate_of is not None and status == OK:
+            status = WARNINGS  # as the final table will say (DUPLICATE_AGENCY)
         if self.mode == "rich":
             self._bar.update(self._task, advance=1, errors=self.errors)
         elif self.mode == "plain":
@@ -715,6 +811,8 @@ class _Progress:
                 line += " → " + "、".join(_display(v) for v in outputs.values())
             elif result.get("message"):
                 line += "：" + _display(result["message"], 200)
+            if duplicate_of is not None:
+                line += f"（与 {_display(duplicate_of)} 是同一单位同一年度的报告）"
             self.err.print(_plain_text(line), soft_wrap=True)
 
     def stop(self) -> None:
@@ -751,12 +849,39 @@ def _final_table(console: Any, doc: dict[str, Any], files: list[dict[str, Any]],
             console.print(_plain_text(f"……另有 {len(problems) - TABLE_LIMIT} 个，详见汇总表“问题清单”。"))
     for s in found.skipped:
         console.print(_plain_text(f"跳过 {_display(s.rel, 80)}：{s.reason}"), soft_wrap=True)
+    for line in _rollup_lines(doc["rollup"]):
+        console.print(_plain_text(line), soft_wrap=True)
+    if doc["removed_stale_outputs"]:
+        removed = doc["removed_stale_outputs"]
+        console.print(_plain_text(f"已删除过时的输出文件 {len(removed)} 个：" + _some(removed)), soft_wrap=True)
     console.print(_plain_text(f"汇总表：{doc['summary']}"), soft_wrap=True)
     outputs = doc["rollup"]["outputs"]
     if outputs:
         console.print(_plain_text("汇总报告：" + "、".join(outputs.values())), soft_wrap=True)
     reused = f"，沿用上次结果 {doc['reused']} 个" if doc["reused"] else ""
     console.print(_plain_text(f"共 {doc['total']} 个文件{reused}，用时 {doc['elapsed_s']:.1f} 秒。"))
+
+
+def _rollup_lines(rollup: dict[str, Any]) -> list[str]:
+    """What the roll-up left out, for the final table (the full list is in the JSON and the workbook)."""
+    lines = []
+    groups = rollup["duplicate_groups"]
+    if groups:
+        shown = "；".join("、".join(_display(rel, 80) for rel in same) for same in groups[:10])
+        more = f" 等 {len(groups)} 组" if len(groups) > 10 else ""
+        lines.append(f"同一单位同一年度有多份报告（已标为有警告）：{shown}{more}")
+    dups = [e["path"] for e in rollup["excluded"] if e["kind"] == DUPLICATE]
+    if dups:
+        lines.append(f"重复报告 {len(dups)} 份未计入合计（每组只计路径排在前面的一份）：{_some(dups)}")
+    others = [e["path"] for e in rollup["excluded"] if e["kind"] == OTHER_YEAR]
+    if others:
+        lines.append(f"不是 {rollup['year']} 年度的报告 {len(others)} 份未计入合计：{_some(others)}")
+    return lines
+
+
+def _some(items: list[str], limit: int = 10) -> str:
+    shown = "、".join(_display(i, 80) for i in items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
 
 
 def _console(stream: Any) -> Any:

@@ -8,6 +8,10 @@ rewritten atomically (compacted) at the start and the end of every run. Disk
 syncs (``fsync``) are batched to one per ``sync_interval`` seconds: a killed
 process loses nothing already written; a power cut may lose the last second,
 and those files are simply compiled again.
+
+Besides one line per input, a ``{"kind": "rollup", "outputs": …}`` line
+records the roll-up report files (``--rollup-name``) the last run wrote, so
+the next run can remove them when the name changes or is dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ..util.files import write_atomic
 MANIFEST_NAME = ".nianbao-manifest.jsonl"
 KIND = "nianbao-batch-manifest"
 VERSION = 1
+ROLLUP_KIND = "rollup"
 
 
 class Manifest:
@@ -32,6 +37,8 @@ class Manifest:
     def __init__(self, out_dir: Path, *, sync_interval: float = 0.5) -> None:
         self.path = Path(out_dir) / MANIFEST_NAME
         self.entries: dict[str, dict[str, Any]] = {}
+        #: The roll-up report files written (format → name in OUT_DIR).
+        self.rollup_outputs: dict[str, str] = {}
         self.sync_interval = sync_interval
         self._fh: IO[str] | None = None
         self._last_sync = 0.0
@@ -40,6 +47,7 @@ class Manifest:
     def load(self) -> Manifest:
         """Read every intact line; a torn or foreign line is skipped, never fatal."""
         self.entries = {}
+        self.rollup_outputs = {}
         try:
             text = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
@@ -51,6 +59,8 @@ class Manifest:
                 continue
             if isinstance(item, dict) and isinstance(item.get("rel"), str) and isinstance(item.get("result"), dict):
                 self.entries[item["rel"]] = item
+            elif isinstance(item, dict) and item.get("kind") == ROLLUP_KIND and isinstance(item.get("outputs"), dict):
+                self.rollup_outputs = {str(k): v for k, v in item["outputs"].items() if isinstance(v, str)}
         return self
 
     def compact(self, keep: set[str] | None = None) -> None:
@@ -60,16 +70,26 @@ class Manifest:
             self.entries = {rel: e for rel, e in self.entries.items() if rel in keep}
         header = json.dumps({"kind": KIND, "version": VERSION}, ensure_ascii=False)
         lines = [header] + [_dumps(e) for _, e in sorted(self.entries.items())]
+        if self.rollup_outputs:
+            lines.append(_dumps({"kind": ROLLUP_KIND, "outputs": self.rollup_outputs}))
         write_atomic(self.path, "\n".join(lines) + "\n")
 
     # ------------------------------------------------------------------ write
     def record(self, entry: dict[str, Any]) -> None:
         """Append one entry (``rel``, ``sha256``, ``result`` …) and flush it to the OS."""
+        self._append(entry)
+        self.entries[entry["rel"]] = entry
+
+    def record_rollup(self, outputs: dict[str, str]) -> None:
+        """Append the roll-up report files now on disk (or about to be written)."""
+        self._append({"kind": ROLLUP_KIND, "outputs": dict(outputs)})
+        self.rollup_outputs = dict(outputs)
+
+    def _append(self, item: dict[str, Any]) -> None:
         if self._fh is None:
             self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 -- kept open for the run
-        self._fh.write(_dumps(entry) + "\n")
+        self._fh.write(_dumps(item) + "\n")
         self._fh.flush()
-        self.entries[entry["rel"]] = entry
         now = time.monotonic()
         if now - self._last_sync >= self.sync_interval:
             os.fsync(self._fh.fileno())

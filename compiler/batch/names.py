@@ -21,6 +21,14 @@ def agency_key(name: object) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", name)).casefold()
 
 
+def duplicate_key(agency: object, year: object) -> tuple[str, str] | None:
+    """Files sharing this key are two reports of one agency for one year (``None``: no agency name)."""
+    key = agency_key(agency)
+    if not key:
+        return None
+    return key, str(year) if isinstance(year, int) and not isinstance(year, bool) else f"?{year!r}"
+
+
 def output_stem(agency: object, year: object, fallback: str) -> str:
     """``<单位><年度>年政府信息公开工作年度报告`` made safe; the input's own name when either is missing."""
     agency_text = agency.strip() if isinstance(agency, str) else ""

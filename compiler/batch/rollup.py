@@ -4,6 +4,12 @@ Every cell, totals included, is the plain sum of the same cell in every
 report, so the roll-up can be checked against the inputs one cell at a time.
 Blank cells add nothing; text found where a number belongs is skipped and
 counted (the checker already reported it in that agency's file).
+
+Which reports are summed (``select``): one per agency and year (a duplicate
+would count the agency twice: the first file in path order is taken), and
+only those of the roll-up year (the most common year; ties: the latest), since
+adding two years together gives a figure that means nothing. Every file left
+out is listed with the reason.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from typing import Any
 from ..findings import tidy
 from ..model import Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
+from . import FAILED, UNREADABLE
+from .names import duplicate_key
 
 #: Title of the roll-up report compiled with ``--rollup-name``.
 ROLLUP_TITLE = "{name}政府信息公开申请情况汇总"
@@ -88,6 +96,94 @@ class Rollup:
         report.year = year if year is not None else self.main_year
         report.tables = self.tables()
         return report
+
+
+# ---------------------------------------------------------------------- which files are summed
+#: Why a file was left out of the roll-up (``Excluded.kind``).
+DUPLICATE, OTHER_YEAR = "duplicate", "other_year"
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A readable file left out of the roll-up, with the reason (Chinese)."""
+
+    rel: str
+    agency: Any
+    year: Any
+    kind: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.rel, "agency": self.agency, "year": self.year, "kind": self.kind, "reason": self.reason}
+
+
+@dataclass
+class Selection:
+    """The files the roll-up sums and those it leaves out."""
+
+    year: int | None
+    included: list[Mapping[str, Any]]
+    excluded: list[Excluded]
+    #: Groups (two or more files, path order) of one agency and year.
+    duplicate_groups: list[list[Mapping[str, Any]]]
+
+    def count(self, kind: str) -> int:
+        return sum(e.kind == kind for e in self.excluded)
+
+    @property
+    def included_rels(self) -> set[str]:
+        return {f["rel"] for f in self.included}
+
+
+def _valid_year(year: Any) -> int | None:
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
+def readable(file: Mapping[str, Any]) -> bool:
+    """A file whose tables were read (files with errors included)."""
+    return file.get("status") not in (UNREADABLE, FAILED) and file.get("tables") is not None
+
+
+def duplicate_groups(files: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+    """Readable files of one agency (``agency_key``) and one year, two or more per group, in path order."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for f in files:
+        key = duplicate_key(f.get("agency"), f.get("year")) if readable(f) else None
+        if key is not None:
+            groups.setdefault(key, []).append(f)
+    return [sorted(same, key=lambda f: f["rel"]) for same in groups.values() if len(same) > 1]
+
+
+def rollup_year(years: Iterable[Any]) -> int | None:
+    """The most common valid year (ties: the latest); ``None`` when no year is valid."""
+    counts = Counter(y for y in map(_valid_year, years) if y is not None)
+    return max((n, y) for y, n in counts.items())[1] if counts else None
+
+
+def select(files: Sequence[Mapping[str, Any]]) -> Selection:
+    """The readable files the roll-up sums: one per agency and year, only the roll-up year's."""
+    groups = duplicate_groups(files)
+    excluded: list[Excluded] = []
+    dropped: set[str] = set()
+    for same in groups:
+        first = same[0]["rel"]
+        for f in same[1:]:
+            dropped.add(f["rel"])
+            reason = f"与 {first} 是同一单位同一年度的报告，汇总只计入 {first}（路径排在前面的一份）"
+            excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), DUPLICATE, reason))
+    candidates = [f for f in files if readable(f) and f["rel"] not in dropped]
+    year = rollup_year(f.get("year") for f in candidates)
+    included = []
+    for f in candidates:
+        own = _valid_year(f.get("year"))
+        if year is None or own == year:
+            included.append(f)
+            continue
+        said = f"为 {own} 年" if own is not None else "不明（未填写或无效）"
+        reason = f"报告年度{said}，不是汇总年度 {year} 年"
+        excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), OTHER_YEAR, reason))
+    excluded.sort(key=lambda e: (e.kind != DUPLICATE, e.rel))
+    return Selection(year=year, included=included, excluded=excluded, duplicate_groups=groups)
 
 
 def rollup(reports: Iterable[Report], format_id: str = DEFAULT_FORMAT) -> Rollup:

@@ -2,7 +2,8 @@
 
 Sheets: one row per file; every finding (with an autofilter); the roll-up laid
 out like the national tables (labels and merges from the schema grids) with
-native charts; the chart data; the files skipped.
+native charts; the files the roll-up left out (duplicates, other years) and
+why; the chart data; the files skipped.
 
 Every agency-supplied string goes through ``write_string`` (never ``write``)
 and the workbook is opened with ``strings_to_formulas``/``strings_to_urls``
@@ -26,12 +27,13 @@ from ..findings import SEVERITY_LABEL, tidy
 from ..schema import Schema, Table, get_schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULTS_FIRST, T3_RESULTS_LAST
 from ..util.files import write_atomic
-from .rollup import ROLLUP_TITLE, Rollup
+from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
 
 SUMMARY_NAME = "汇总.xlsx"
 SHEET_FILES = "文件汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_ROLLUP = "全辖区合计"
+SHEET_EXCLUDED = "未计入合计"
 SHEET_CHART_DATA = "图表数据"
 SHEET_SKIPPED = "跳过的文件"
 
@@ -175,6 +177,7 @@ def write_summary(
     *,
     rollup: Rollup,
     rollup_errors: int,
+    selection: Selection | None = None,
     skipped: Sequence[Mapping[str, Any]] = (),
     formats: Sequence[str] = ("docx",),
     name: str | None = None,
@@ -184,7 +187,8 @@ def write_summary(
     ``files``: one mapping per input (``rel``, ``agency``, ``year``, ``status``,
     ``errors``, ``warnings``, ``notices``, ``figures`` (label → value),
     ``outputs`` (format → name relative to the workbook's folder), ``message``,
-    ``findings``). ``skipped``: ``rel`` and ``reason``.
+    ``findings``). ``selection``: which files ``rollup`` summed and which it
+    left out (``rollup.select``). ``skipped``: ``rel`` and ``reason``.
     """
     schema = rollup.schema
     path = Path(path)
@@ -200,8 +204,9 @@ def write_summary(
     _findings_sheet(wb.add_worksheet(SHEET_FINDINGS), fmt, files)
     ws_rollup = wb.add_worksheet(SHEET_ROLLUP)
     ws_data = wb.add_worksheet(SHEET_CHART_DATA)
-    bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name)
+    bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name, selection)
     _charts(wb, ws_rollup, ws_data, fmt, files, rollup, bottom + 2)
+    _excluded_sheet(wb.add_worksheet(SHEET_EXCLUDED), fmt, selection)
     _skipped_sheet(wb.add_worksheet(SHEET_SKIPPED), fmt, skipped)
     wb.close()
     write_atomic(path, buffer.getvalue())
@@ -281,7 +286,51 @@ def _text_width(text: str) -> float:
     return sum(2.0 if ord(ch) >= 0x2E80 else 1.1 for ch in text)
 
 
-def _rollup_sheet(ws: Worksheet, fmt: _Formats, rollup: Rollup, with_errors: int, name: str | None) -> int:
+def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = None) -> str:
+    """The sentence under the roll-up's title: what it sums, and what it left out and why."""
+    schema = rollup.schema
+    year = selection.year if selection is not None else rollup.main_year
+    which = f"{year}年度" if year is not None else ""
+    note = f"合计 {rollup.files} 份可读取的{which}报告（其中 {with_errors} 份存在错误，已一并计入）。"
+    years = [y for y in rollup.years if y != year]
+    if selection is None and years:  # without a selection every year was summed: say so
+        note += "年度：" + ", ".join(
+            f"{y}年 {n} 份" if y is not None else f"年度不明 {n} 份"
+            for y, n in sorted(rollup.years.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        )
+        note += "。"
+    if selection is not None:
+        dups = [e.rel for e in selection.excluded if e.kind == DUPLICATE]
+        if dups:
+            note += f"重复报告 {len(dups)} 份未计入（同一单位同一年度有多份时只计路径排在前面的一份）：{_names(dups)}。"
+        others = [e for e in selection.excluded if e.kind == OTHER_YEAR]
+        if others:
+            by_year: dict[Any, int] = {}
+            for e in others:
+                y = e.year if isinstance(e.year, int) and not isinstance(e.year, bool) else None
+                by_year[y] = by_year.get(y, 0) + 1
+            counts = "，".join(
+                f"{y}年 {n} 份" if y is not None else f"年度不明 {n} 份"
+                for y, n in sorted(by_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+            )
+            note += f"其他年度的报告 {len(others)} 份未计入（{counts}）：{_names([e.rel for e in others])}。"
+        if selection.excluded:
+            note += f"详见“{SHEET_EXCLUDED}”工作表。"
+    if rollup.text_count:
+        cells = "、".join(f"{schema.figure(k).name}（{n} 份）" for k, n in sorted(rollup.text_skipped.items())[:10])
+        more = " 等" if len(rollup.text_skipped) > 10 else ""
+        note += f"有 {rollup.text_count} 个单元格填的不是数字，未计入：{cells}{more}。"
+    return note
+
+
+def _names(rels: Sequence[str], limit: int = 5) -> str:
+    shown = "、".join(str(r) for r in rels[:limit])
+    return shown + (f" 等 {len(rels)} 个" if len(rels) > limit else "")
+
+
+def _rollup_sheet(
+    ws: Worksheet, fmt: _Formats, rollup: Rollup, with_errors: int, name: str | None, selection: Selection | None
+) -> int:
     """The national tables filled with the sums; returns the last row used."""
     schema = rollup.schema
     widths = _grid_widths(schema)
@@ -292,17 +341,7 @@ def _rollup_sheet(ws: Worksheet, fmt: _Formats, rollup: Rollup, with_errors: int
     ws.fit_to_pages(1, 0)
     title = ROLLUP_TITLE.format(name=name) if name else "全辖区政府信息公开申请情况汇总（合计）"
     _text(ws, 0, 0, title, fmt.title)
-    years = ", ".join(
-        f"{y}年 {n} 份" if y is not None else f"年度不明 {n} 份"
-        for y, n in sorted(rollup.years.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
-    )
-    note = f"合计 {rollup.files} 份可读取的报告（其中 {with_errors} 份存在错误，已一并计入）。"
-    if years:
-        note += f"年度：{years}。"
-    if rollup.text_count:
-        cells = "、".join(f"{schema.figure(k).name}（{n} 份）" for k, n in sorted(rollup.text_skipped.items())[:10])
-        more = " 等" if len(rollup.text_skipped) > 10 else ""
-        note += f"有 {rollup.text_count} 个单元格填的不是数字，未计入：{cells}{more}。"
+    note = rollup_note(rollup, with_errors, selection)
     ws.merge_range(1, 0, 1, len(widths) - 1, "", fmt.note)
     _text(ws, 1, 0, note, fmt.note)
     ws.set_row(1, 15 * max(1, math.ceil(_text_width(note) / sum(widths))) + 4)
@@ -431,6 +470,19 @@ def _charts(
     pie.set_title({"name": "申请办理结果构成（全辖区合计）"})
     pie.set_size({"width": 560, "height": 360})
     ws.insert_chart(anchor_row, 6, pie)
+
+
+def _excluded_sheet(ws: Worksheet, fmt: _Formats, selection: Selection | None) -> None:
+    """Every readable file the roll-up left out, with the reason."""
+    headers = ["文件", "单位名称", "年度", "原因"]
+    for c, (h, w) in enumerate(zip(headers, [36, 30, 8, 90], strict=True)):
+        ws.write_string(0, c, h, fmt.header)
+        ws.set_column(c, c, w)
+    for i, e in enumerate(selection.excluded if selection is not None else (), start=1):
+        _text(ws, i, 0, e.rel)
+        _text(ws, i, 1, e.agency)
+        _number_or_text(ws, i, 2, e.year, fmt.text, fmt.text)
+        _text(ws, i, 3, e.reason)
 
 
 def _skipped_sheet(ws: Worksheet, fmt: _Formats, skipped: Sequence[Mapping[str, Any]]) -> None:

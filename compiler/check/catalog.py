@@ -34,7 +34,8 @@ class CatalogEntry:
     template_only: bool = False
     #: Needs last year's report (``--previous``).
     needs_previous: bool = False
-    #: The layer that raises it: ``check``, ``read`` (returned workbooks) or ``import`` (published reports).
+    #: The layer that raises it: ``check``, ``read`` (returned workbooks), ``import`` (published reports)
+    #: or ``batch`` (across the files of a folder).
     raised_by: str = "check"
 
 
@@ -112,6 +113,10 @@ _ENTRIES = (
     CatalogEntry("IMPORT_NARRATIVE_MERGED", "notice", "总体情况中不属于五个小节的段落并入前一小节", raised_by="import"),
     CatalogEntry("IMPORT_NOT_APPLICABLE", "notice", "单元格填“/”（不适用），按空白处理", raised_by="import"),
     CatalogEntry("IMPORT_UNIT_CONVERTED", "notice", "金额带单位“元”，已换算为万元", raised_by="import"),
+    # ---- batch (raised by compiler.batch across files)
+    CatalogEntry(
+        "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"
+    ),
     # ---- notices
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
     CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),
@@ -143,6 +148,7 @@ def markdown_table() -> str:
                 ("需 --previous", e.needs_previous),
                 ("读取填报表时", e.raised_by == "read"),
                 ("读取已发布报告时", e.raised_by == "import"),
+                ("批量处理时", e.raised_by == "batch"),
             )
             if on
         ]
