@@ -18,6 +18,9 @@ from .labels import LabelIndex
 from .normalize import CN_DIGITS, LEVEL1, LEVEL2, cn_number, loose, nfkc, nfkc_map, norm, norm_map
 
 _MAX_HEADING = 40
+#: Longest agency name recognised in a title or signature (real names reach ~50 characters; a longer
+#: "name" is a sentence, not a name).
+MAX_AGENCY_CHARS = 80
 #: Lines that end a web page's article: site footers and page tools.
 _FOOTER = re.compile(
     r"^(?:【?打印本?页?】?|【?关闭窗口】?|【?关闭】?|扫一扫|分享到|相关链接|附件下载|上一篇|下一篇|主办单位|承办单位|"
@@ -126,7 +129,7 @@ def _title_parts(line: str) -> tuple[str | None, int] | None:
                 start += 1
             while end > start and n[end - 1] in "《》":
                 end -= 1
-            if end - start > 40 or "," in n[start:end]:
+            if end - start > MAX_AGENCY_CHARS or "," in n[start:end]:
                 return None
             return (_as_written(line, n, start, end) or None), int(m.group("y"))
     return None
@@ -223,7 +226,12 @@ def find_signature(paras: list[str], start: int) -> tuple[int, int] | None:
             while j > start and not paras[j].strip():
                 j -= 1
             prev = paras[j].strip() if j > start else ""
-            if prev and len(norm(prev)) <= 40 and not re.search(r"[。，,;；:：]", prev) and not is_date_line(prev):
+            if (
+                prev
+                and len(norm(prev)) <= MAX_AGENCY_CHARS
+                and not re.search(r"[。，,;；:：]", prev)
+                and not is_date_line(prev)
+            ):
                 return j, i
             return -1, i
     return None

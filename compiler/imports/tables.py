@@ -425,25 +425,37 @@ def _by_gaps(
 
 
 def _gap_stats(rows: list[RawRow], widths: dict[tuple[str, int], int]) -> GapStats:
-    leads: Counter[int] = Counter()
-    cells: Counter[int] = Counter()
-    ends: Counter[int] = Counter()
-    for row in rows:
-        if row.hit is None or row.hit.kind != "row" or not row.tokens or row.bounded:
-            continue
-        if any(t.explicit or t.bounded for t in row.tokens):
-            continue
-        if len(row.tokens) != widths.get((row.table, row.hit.row)):
-            continue
-        leads[row.tokens[0].gap] += 1
-        cells.update(t.gap for t in row.tokens[1:])
-        if row.end_gap is not None and not row.at_eof:
-            ends[row.end_gap] += 1
+    """The usual blank-line spacing before a row's first cell, between cells and after the last.
 
-    def mode(c: Counter[int]) -> int | None:
-        return c.most_common(1)[0][0] if c else None
+    Learnt from complete rows (the most common spacing); when no row is
+    complete, from all rows, taking the smallest spacing seen: a blank cell
+    only ever adds lines, so the tightest spacing is the one between two
+    printed cells, however many cells are blank.
+    """
+    for complete_only in (True, False):
+        leads: Counter[int] = Counter()
+        cells: Counter[int] = Counter()
+        ends: Counter[int] = Counter()
+        for row in rows:
+            if row.hit is None or row.hit.kind != "row" or not row.tokens or row.bounded:
+                continue
+            if any(t.explicit or t.bounded for t in row.tokens):
+                continue
+            if complete_only and len(row.tokens) != widths.get((row.table, row.hit.row)):
+                continue
+            leads[row.tokens[0].gap] += 1
+            cells.update(t.gap for t in row.tokens[1:])
+            if row.end_gap is not None and not row.at_eof:
+                ends[row.end_gap] += 1
+        if cells:
+            break
 
-    return GapStats(mode(leads), mode(cells), mode(ends))
+    def pick(c: Counter[int]) -> int | None:
+        if not c:
+            return None
+        return c.most_common(1)[0][0] if complete_only else min(c)
+
+    return GapStats(pick(leads), pick(cells), pick(ends))
 
 
 # --------------------------------------------------------------------------- the reader
