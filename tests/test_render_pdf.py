@@ -9,6 +9,7 @@ import pytest
 from conftest import require_tool
 from test_render_docx import SCHEMA, full_report
 
+from compiler.placeholders import format_number
 from compiler.render import OfficeUnavailable, write_docx, write_pdf
 from compiler.render.cli import run
 
@@ -33,6 +34,9 @@ def test_docx_converts_to_pdf_with_title_headings_and_figures(soffice, tmp_path)
         assert section.heading in flat
     numbers = set(re.findall(r"\d+(?:\.\d+)?", text))
     assert {"4321", "12.35"} <= numbers
+    # every figure of the report is printed somewhere in the PDF
+    figures = {format_number(report.value(f.key)) for f in SCHEMA.figures()}
+    assert figures <= numbers, sorted(figures - numbers)
     for label in ("申请人情况", "法人或其他组织", "第二十条第（一）项", "未经复议直接起诉"):
         assert label in flat
     assert "—1—" in flat and "—2—" in flat  # page numbers
