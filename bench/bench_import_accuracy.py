@@ -32,11 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import docx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_import_html_docx import html_page
-from test_import_layouts import cell_text, cell_then_pipe, grid_lines, narrative_lines, one_cell_per_line, pipe_rows
+from test_import_html_docx import docx_file, html_page
+from test_import_layouts import cell_then_pipe, grid_lines, narrative_lines, one_cell_per_line, pipe_rows
 
 from compiler.imports import parse_file, parse_html, parse_text
 from compiler.model import Report
@@ -185,38 +183,6 @@ class Layout:
     convention: Callable[[Report, random.Random], tuple[Report, Report]] = as_written
 
 
-def docx_merged(report: Report, path: Path) -> Path:
-    """A Word table built with python-docx, merged cells really merged (gridSpan, vMerge).
-
-    The same document as ``tests/test_import_html_docx.docx_file``, but each
-    grid cell is looked up once: python-docx's ``Table.cell`` rebuilds the
-    whole cell list per call (2 s per report), too slow for hundreds of reports.
-    """
-    head, s1, s5, s6 = narrative_lines(report)
-    document = docx.Document()
-    for p in (*head, *s1):
-        document.add_paragraph(p)
-    for table in SCHEMA.tables:
-        document.add_paragraph(SCHEMA.sections[table.section - 1].heading)
-        grid = document.add_table(rows=table.grid_rows, cols=table.grid_cols)
-        cols = table.grid_cols
-        cells = grid._cells  # before any merge: one cell per grid position
-        for c in table.grid:
-            cell = cells[c.row * cols + c.col]
-            if c.rowspan > 1 or c.colspan > 1:
-                cell = cell.merge(cells[(c.row + c.rowspan - 1) * cols + c.col + c.colspan - 1])
-            text = cell_text(report.value(c.key)) if c.key else c.text
-            if text in ("商业企业", "科研机构"):
-                cell.text = text[:2]
-                cell.add_paragraph(text[2:])  # header words split over two paragraphs
-            else:
-                cell.text = text
-    for p in (*s5, *s6):
-        document.add_paragraph(p)
-    document.save(str(path))
-    return path
-
-
 def _docx_ours(report: Report, rng: random.Random, tmp: Path) -> Path:
     path = tmp / "ours.docx"
     path.write_bytes(docx_bytes(report))
@@ -251,8 +217,8 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("our HTML (render_html)", lambda r, g, t: render_html(r), printed_zeros),
     Layout("our HTML saved as GBK", lambda r, g, t: _gbk_page(render_html(r)), printed_zeros),
     Layout("our Word (docx_bytes)", _docx_ours, printed_zeros),
-    Layout("python-docx, merged cells", lambda r, g, t: docx_merged(r, t / "merged.docx")),
-    Layout("python-docx merged, `/`", lambda r, g, t: docx_merged(r, t / "merged.docx"), some_slashes),
+    Layout("python-docx, merged cells", lambda r, g, t: docx_file(r, t / "merged.docx")),
+    Layout("python-docx merged, `/`", lambda r, g, t: docx_file(r, t / "merged.docx"), some_slashes),
 )
 
 

@@ -132,6 +132,7 @@ def test_gbk_fixture_page() -> None:
 
 # --------------------------------------------------------------------------- Word
 def docx_file(report: Report, path: Path) -> Path:
+    """A Word table built with python-docx, merged cells really merged (gridSpan, vMerge)."""
     head, s1, s5, s6 = narrative_lines(report)
     document = docx.Document()
     for p in (*head, *s1):
@@ -139,10 +140,12 @@ def docx_file(report: Report, path: Path) -> Path:
     for table in SCHEMA.tables:
         document.add_paragraph(SCHEMA.sections[table.section - 1].heading)
         grid = document.add_table(rows=table.grid_rows, cols=table.grid_cols)
+        cols = table.grid_cols
+        cells = grid._cells  # before any merge: one cell per grid position (``Table.cell`` is quadratic)
         for c in table.grid:
-            cell = grid.cell(c.row, c.col)
+            cell = cells[c.row * cols + c.col]
             if c.rowspan > 1 or c.colspan > 1:
-                cell = cell.merge(grid.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+                cell = cell.merge(cells[(c.row + c.rowspan - 1) * cols + c.col + c.colspan - 1])
             text = cell_text(report.value(c.key)) if c.key else c.text
             if text in ("商业企业", "科研机构"):
                 cell.text = text[:2]

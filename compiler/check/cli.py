@@ -17,7 +17,7 @@ With ``--json`` stdout holds exactly one JSON document
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..model import Report
@@ -59,8 +59,28 @@ def run(
     previous: Path | None = None,
 ) -> int:
     """Check every file, print the results, optionally write annotated copies; return the exit code."""
+    return run_checks(
+        files,
+        check_path,
+        missing="请给出要核查的文件（填报后的 .xlsx 或报告 JSON）。",
+        json_out=json_out,
+        annotate=annotate,
+        previous=previous,
+    )
+
+
+def run_checks(
+    files: Sequence[Path],
+    check_one: Callable[[Path, Report | None], FileResult],
+    *,
+    missing: str,
+    json_out: bool = False,
+    annotate: Path | None = None,
+    previous: Path | None = None,
+) -> int:
+    """What ``check`` and ``audit`` share: last year's report, ``check_one`` per file, output, annotated copies."""
     if not files:
-        _err("请给出要核查的文件（填报后的 .xlsx 或报告 JSON）。")
+        _err(missing)
         return EXIT_UNREADABLE
     if annotate is not None and annotate.exists() and not annotate.is_dir():
         _err(f"--annotate 应为目录，而 {annotate} 是一个文件。")
@@ -70,7 +90,7 @@ def run(
         prev = read_previous(Path(previous))
         if prev is None:
             return EXIT_UNREADABLE
-    results = [check_path(Path(f), prev) for f in files]
+    results = [check_one(Path(f), prev) for f in files]
     annotated: dict[str, str] = {}
     failed = False
     if annotate is not None:

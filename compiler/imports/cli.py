@@ -80,25 +80,13 @@ def run_audit(
     cross-year checks; ``annotate`` writes the standard template filled with each
     report and marked with its findings, as ``check --annotate`` does for a JSON.
     """
-    from ..check import output
-    from ..check.cli import annotate_all, exit_code, read_previous
+    from ..check.cli import run_checks
 
-    if not files:
-        _err("请给出要核查的已发布年度报告（.txt/.html/.htm/.docx）。")
-        return EXIT_UNUSABLE
-    if annotate is not None and Path(annotate).exists() and not Path(annotate).is_dir():
-        _err(f"--annotate 应为目录，而 {annotate} 是一个文件。")
-        return EXIT_UNUSABLE
-    prev = None
-    if previous is not None:
-        prev = read_previous(Path(previous))
-        if prev is None:
-            return EXIT_UNUSABLE
-    results = [audit_file(Path(f), prev) for f in files]
-    annotated: dict[str, str] = {}
-    failed = annotate is not None and annotate_all(results, Path(annotate), annotated, quiet=json_out)
-    if json_out:
-        print(output.dumps(results))
-    else:
-        output.print_text(results, annotated)
-    return exit_code(results, failed=failed)
+    return run_checks(
+        files,
+        audit_file,
+        missing="请给出要核查的已发布年度报告（.txt/.html/.htm/.docx）。",
+        json_out=json_out,
+        annotate=Path(annotate) if annotate is not None else None,
+        previous=previous,
+    )
