@@ -34,7 +34,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_import_html_docx import docx_file, html_page
-from test_import_layouts import cell_then_pipe, grid_lines, narrative_lines, one_cell_per_line, pipe_rows
+from test_import_layouts import (
+    cell_then_pipe,
+    grid_lines,
+    narrative_lines,
+    one_cell_per_line,
+    pipe_rows,
+    space_separated,
+)
 
 from compiler.imports import parse_file, parse_html, parse_text
 from compiler.model import Report
@@ -154,17 +161,6 @@ def pipe_rows_split_headers(report: Report) -> str:
         for r, row in enumerate(grid_lines(table, report)):
             cells = [_split_header(t, " ") for t in row] if r < table.header_rows else row
             lines.append(" | ".join(cells))
-    lines += [*s5, *s6]
-    return "\n".join(lines) + "\n"
-
-
-def space_separated(report: Report) -> str:
-    """One row per line, cells separated by spaces (text copied from a PDF)."""
-    head, s1, s5, s6 = narrative_lines(report)
-    lines = [*head, *s1]
-    for table in SCHEMA.tables:
-        lines.append(SCHEMA.sections[table.section - 1].heading)
-        lines += [" ".join(row) for row in grid_lines(table, report)]
     lines += [*s5, *s6]
     return "\n".join(lines) + "\n"
 
