@@ -249,8 +249,9 @@ def _uncheckable(ctx: Context, rule: Rule, bad: list[str]) -> None:
     ctx.add(
         "SUM_UNCHECKABLE",
         rule.anchor,
-        f"{rule.title}：{cells}{more} 不是可读的数字，{fig_sheet(ctx, anchor)}{where(anchor)}这一合计无法核对。"
-        "请先改正这些单元格。",
+        f"{rule.title}：{cells}{more} 不是可读的数字，"
+        + (f"{fig_sheet(ctx, anchor)}{where(anchor)}这一合计无法核对。" if rule.is_total else "这一关系无法核对。")
+        + "请先改正这些单元格。",
     )
 
 
