@@ -4,8 +4,10 @@ Modules: ``discover`` (inputs and skipped files), ``worker`` (one file, in a
 worker process), ``pool`` (supervised worker processes: crash isolation,
 per-file time and memory limits), ``manifest`` (resume by content hash),
 ``names`` (output names), ``rollup`` (sum of tables), ``summary``
-(``汇总.xlsx``), ``cli`` (``run``). This package module stays light: the
-parent process never imports the heavy readers and writers.
+(``汇总.xlsx``), ``runner`` (``Batch``: the pipeline), ``display`` (progress
+and final table), ``signals`` (SIGTERM), ``cli`` (``run``). This package
+module stays light: the parent process never imports the heavy readers and
+writers.
 """
 
 from __future__ import annotations
