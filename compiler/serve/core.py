@@ -1,0 +1,221 @@
+"""THE adapter between the web front-end and the library: the only module here that calls the core.
+
+When the use-case layer (``compiler.commands``) and the round status of
+``batch --roster`` land, this file is the one to switch; nothing else in
+``compiler.serve`` imports the readers, checkers or writers.
+
+Everything here but ``round_status``/``status_counts`` runs inside a worker process
+(``compiler.serve.worker``); the results are plain JSON-safe dicts.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import ERRORS, NOT_SUBMITTED, PASSED, UNREADABLE, WARNINGS
+
+#: File status (``check --json``'s ``status``) → the agency's status in the round.
+_ROUND_STATUS = {"ok": PASSED, "warnings": WARNINGS, "errors": ERRORS, "unreadable": UNREADABLE, "failed": UNREADABLE}
+#: Statuses whose report may be compiled (warnings never stop a report, as in ``compile``).
+COMPILABLE = ("ok", "warnings")
+#: Report formats a clerk may download.
+REPORT_FORMATS = ("docx", "html", "pdf")
+
+
+# ---------------------------------------------------------------------- in the server process
+def round_status(file_status: str | None) -> str:
+    """The round status of an agency whose latest upload has ``file_status`` (``None``: nothing uploaded)."""
+    if file_status is None:
+        return NOT_SUBMITTED
+    return _ROUND_STATUS.get(file_status, UNREADABLE)
+
+
+def report_stem(agency: object, year: object, fallback: str) -> str:
+    """``<单位><年度>年政府信息公开工作年度报告`` (safe for a file name), as ``compile`` and ``batch`` name it."""
+    from ..batch.names import output_stem
+
+    return output_stem(agency, _year(year), fallback)
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Do two agency names match (spaces and width ignored, as batch compares them)?"""
+    from ..batch.names import agency_key
+
+    return agency_key(a) == agency_key(b)
+
+
+def safe_name(text: str) -> str:
+    """``text`` as a file or folder name safe on Windows and Linux."""
+    from ..util.files import safe_filename
+
+    return safe_filename(text)
+
+
+def template_filename(agency: str, year: int | None) -> str:
+    from ..template.roster import template_filename as name
+
+    return name(agency, year)
+
+
+# ---------------------------------------------------------------------- in a worker process
+def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
+    """Read and check one uploaded file.
+
+    ``entry`` is exactly one element of ``check --json``'s ``files`` (with
+    ``path`` = the name the clerk uploaded); ``agency``, ``year`` and
+    ``tables`` feed the officer's summary and roll-up.
+    """
+    from ..check import check_path
+    from ..check.output import to_json
+
+    result = check_path(path)
+    entry = to_json([result])["files"][0]
+    entry["path"] = display_name
+    out: dict[str, Any] = {"entry": entry, "agency": None, "year": None, "tables": None}
+    report = result.report
+    if report is not None:
+        out["agency"] = report.agency if isinstance(report.agency, str) else None
+        out["year"] = str(report.year) if report.year is not None else None
+        out["tables"] = _json_safe(report.tables)  # the same JSON-safe conversion as check --json
+    return out
+
+
+def compile_upload(path: str | Path, outputs_dir: str | Path, key: str, fmt: str) -> dict[str, Any]:
+    """Compile an uploaded file (already checked: no errors) to ``outputs_dir/<key>.<fmt>``."""
+    from ..batch.worker import compile_outputs
+    from ..check import check_report
+    from ..read import load_report
+
+    report = load_report(path)
+    if any(f.severity == "error" for f in check_report(report)):  # never trust the caller with an error report
+        return {"ok": False, "message": "报告存在错误，未生成。"}
+    written = compile_outputs(report, Path(outputs_dir), key, [fmt])
+    return {"ok": True, "path": written[fmt]}
+
+
+def summary_rows(files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The per-file rows ``write_summary`` and ``select`` expect, from each agency's latest upload."""
+    from ..batch.summary import key_figure_values
+
+    rows = []
+    for f in files:
+        findings = f["findings"]
+        message = next((x["message"] for x in findings if x.get("severity") == "error"), "")
+        rows.append(
+            {
+                "rel": f["rel"],
+                "agency": f["agency"],
+                "year": _year(f.get("year")),
+                "status": f["status"],
+                "errors": f["counts"].get("error", 0),
+                "warnings": f["counts"].get("warning", 0),
+                "notices": f["counts"].get("notice", 0),
+                "figures": key_figure_values(f.get("tables")),
+                "outputs": {},
+                "message": message,
+                "findings": findings,
+                "tables": f.get("tables"),
+            }
+        )
+    return rows
+
+
+def build_summary(files: Sequence[Mapping[str, Any]], target: str | Path, rollup_name: str) -> dict[str, Any]:
+    """``汇总.xlsx`` for the round (per-file rows, every finding, the roll-up, what it left out)."""
+    from ..batch.summary import write_summary
+
+    rows = summary_rows(files)
+    acc, chosen, with_errors = _rollup(rows)
+    write_summary(target, rows, rollup=acc, rollup_errors=with_errors, selection=chosen, formats=(), name=rollup_name)
+    return {"ok": True, "path": str(target)}
+
+
+def build_rollup_report(
+    files: Sequence[Mapping[str, Any]], target: str | Path, fmt: str, rollup_name: str
+) -> dict[str, Any]:
+    """The roll-up report (``<NAME>政府信息公开申请情况汇总``) as .docx or .html."""
+    from ..batch.rollup import ROLLUP_TITLE
+    from ..render.docx import write_docx
+    from ..render.html import write_html
+
+    acc, chosen, _ = _rollup(summary_rows(files))
+    title = ROLLUP_TITLE.format(name=rollup_name)
+    report = acc.report(rollup_name, chosen.year)
+    year = f"{chosen.year}年度" if chosen.year is not None else "年度"
+    report.narrative[report.schema.narrative[0].key] = (
+        f"本汇总由{rollup_name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
+    )
+    (write_docx if fmt == "docx" else write_html)(report, target, title=title)
+    return {"ok": True, "path": str(target), "files": acc.files}
+
+
+def _rollup(rows: Sequence[Mapping[str, Any]]) -> tuple[Any, Any, int]:
+    from ..batch.rollup import Rollup, select
+
+    chosen = select(rows)
+    acc = Rollup()
+    with_errors = 0
+    for f in chosen.included:
+        acc.add(f["tables"], f["year"])
+        with_errors += f["status"] == "errors"
+    return acc, chosen, with_errors
+
+
+def write_templates(
+    names: Sequence[tuple[str, str | None, str | None, str | None]], out_dir: Path, year: int
+) -> list[str]:
+    """One personalised, locked template per agency (agency, phone, email, address); file names in order."""
+    from ..template.roster import Roster, RosterEntry, write_roster_templates
+
+    roster = Roster([RosterEntry(i + 1, *entry) for i, entry in enumerate(names)])
+    dist = write_roster_templates(roster, out_dir, year)
+    return [path.name for _agency, path in dist.written]
+
+
+def csv_text(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (``=1+1`` stays text), as the roster index writes it."""
+    from ..template.roster import _csv_cell
+
+    return _csv_cell(text)
+
+
+def roster_error() -> type[Exception]:
+    from ..template.roster import RosterError
+
+    return RosterError
+
+
+def read_roster(path: Path) -> tuple[list[tuple[str, str | None, str | None, str | None]], list[str]]:
+    """The roster's agencies (name, phone, email, address) and its problems; raises ``RosterError``."""
+    from ..template.roster import read_roster as read
+
+    roster = read(path)
+    return [(e.agency, e.phone, e.email, e.address) for e in roster.entries], roster.problems
+
+
+def zip_bundle(members: Sequence[tuple[str, str]], target: str | Path) -> dict[str, Any]:
+    """A zip of (name in the archive, file on disk), written atomically."""
+    from ..util.files import write_atomic
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, source in members:
+            zf.write(source, name)
+    write_atomic(target, buffer.getvalue())
+    return {"ok": True, "path": str(target)}
+
+
+def _year(text: object) -> Any:
+    if isinstance(text, str) and text.isdigit():
+        return int(text)
+    return text
+
+
+def _json_safe(obj: Any) -> Any:
+    from ..check.output import _json_safe as safe
+
+    return safe(obj)
