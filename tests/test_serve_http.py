@@ -288,8 +288,10 @@ def test_a_hanging_or_crashing_upload_cannot_stall_the_server(
     link = rnd.links[NAMES[0]]
     hung = upload(client, link, sheet, name="hang-me.xlsx").json()
     assert hung["status"] == "unreadable" and "超时" in hung["findings"][0]["message"]
+    assert hung["findings"][0]["code"] == "TIMEOUT"
     crashed = upload(client, link, sheet, name="crash-me.xlsx").json()
     assert crashed["status"] == "unreadable" and "处理进程" in crashed["findings"][0]["message"]
+    assert crashed["findings"][0]["code"] == "WORKER_CRASH"
     assert upload(client, link, sheet).json()["status"] == "ok"
     assert len(client.get(link, headers=JSON).json()["uploads"]) == 3
 

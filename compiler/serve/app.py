@@ -315,9 +315,11 @@ class Server:
         try:
             result = await self.jobs.run({"kind": "check", "path": str(path), "name": name})
         except JobFailed as exc:
-            result = failed_check(name, str(exc))
+            result = core.failed_check(name, exc.code, str(exc))
         if not result.get("ok"):
-            result = failed_check(name, "处理时发生内部错误，请把文件发给维护人员。", code="INTERNAL_ERROR")
+            result = core.failed_check(
+                name, "INTERNAL_ERROR", "处理时发生内部错误，不是文件的问题，请把文件发给维护人员。"
+            )
         entry = result["entry"]
         counts = entry["counts"]
         record = Upload(
@@ -710,30 +712,6 @@ def upload_suffix(name: str) -> str:
     """The suffix the readers dispatch on (``.xlsx``, ``.json`` …), or ``.bin`` for anything odd."""
     suffix = Path(name).suffix.lower()
     return suffix if suffix and len(suffix) <= 8 and suffix[1:].isalnum() and suffix.isascii() else ".bin"
-
-
-def failed_check(name: str, message: str, code: str = "UNREADABLE") -> dict[str, Any]:
-    """A check entry for a file the worker pool gave up on (time or memory limit, crash)."""
-    finding = {
-        "code": code,
-        "severity": "error",
-        "sheet": None,
-        "cell": None,
-        "ref": None,
-        "key": None,
-        "expected": None,
-        "actual": None,
-        "difference": None,
-        "message": message,
-    }
-    entry = {
-        "path": name,
-        "template_version": None,
-        "status": "unreadable",
-        "counts": {"error": 1, "warning": 0, "notice": 0},
-        "findings": [finding],
-    }
-    return {"ok": True, "entry": entry}
 
 
 def upload_json(u: Upload) -> dict[str, Any]:

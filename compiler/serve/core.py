@@ -84,6 +84,17 @@ def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
     return out
 
 
+def failed_check(display_name: str, code: str, message: str) -> dict[str, Any]:
+    """A ``check --json`` entry for a file the worker pool gave up on (time or memory limit, crash, our bug)."""
+    from ..catalog import make_finding
+    from ..check import FileResult, counts_of
+    from ..check.output import to_json
+
+    finding = make_finding(code, message)
+    result = FileResult(display_name, None, "unreadable", counts_of([finding]), [finding])
+    return {"ok": True, "entry": to_json([result])["files"][0], "agency": None, "year": None, "tables": None}
+
+
 def compile_upload(path: str | Path, outputs_dir: str | Path, key: str, fmt: str) -> dict[str, Any]:
     """Compile an uploaded file (already checked: no errors) to ``outputs_dir/<key>.<fmt>``."""
     from ..batch.worker import compile_outputs

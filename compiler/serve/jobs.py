@@ -28,8 +28,16 @@ CHECK_TIMEOUT = 60.0
 COMPILE_TIMEOUT = 180.0
 
 
+#: The pool's word on a task it gave up on → the catalogued finding code (as ``batch`` reports it).
+POOL_ERROR_CODE = {"timeout": "TIMEOUT", "memory": "MEMORY_LIMIT", "crash": "WORKER_CRASH"}
+
+
 class JobFailed(Exception):
     """The pool gave up on a task (time limit, memory limit, crash); the message is Chinese."""
+
+    def __init__(self, message: str, code: str = "INTERNAL_ERROR") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _test_hooks() -> dict[str, str]:
@@ -83,5 +91,6 @@ class Jobs:
         """The worker's result dict; raises ``JobFailed`` when the pool had to give up on it."""
         result = await anyio.to_thread.run_sync(_run_one, task, timeout, limiter=self.limiter)
         if "pool_error" in result:
-            raise JobFailed(pool_error_message(result, timeout))
+            code = POOL_ERROR_CODE.get(result["pool_error"], "INTERNAL_ERROR")
+            raise JobFailed(pool_error_message(result, timeout), code)
         return result
