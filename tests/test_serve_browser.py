@@ -110,12 +110,28 @@ def browser(tmp_path: Path):
     options.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
     )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # LANGUAGE: the browser's own words (the file picker's button) in Chinese, as a clerk's browser shows them.
+    service = Service(CHROMEDRIVER, env={**os.environ, "LANGUAGE": "zh_CN"})
+    driver = webdriver.Chrome(service=service, options=options)
     driver.downloads = downloads  # type: ignore[attr-defined]
     try:
         yield driver
     finally:
         driver.quit()
+
+
+def submit(driver, path: Path | None = None) -> None:
+    """Choose ``path`` in the file field (if given), submit the form and wait for the next page to load."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    if path is not None:
+        driver.find_element(By.ID, "file").send_keys(str(path))
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    WebDriverWait(driver, 30).until(ec.staleness_of(old))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def shot(driver, name: str, width: int = 1280) -> Path:
@@ -134,28 +150,42 @@ def test_clerk_fixes_sheet_and_officer_sees_it(served, browser, tmp_path: Path) 
 
     rnd, server = served
     link = server.base + rnd.links[NAMES[0]]
+
+    def officer_sees(status: str) -> str:
+        browser.get(server.base + "/admin")
+        table = browser.find_element(By.CSS_SELECTOR, "table.round").text
+        row = next(line for line in table.splitlines() if line.startswith(NAMES[0]))
+        assert status in row, table
+        return table
+
+    # 0. The officer logs in: nothing uploaded yet.
+    browser.get(server.base + "/admin")
+    assert "管理员令牌" in browser.page_source
+    browser.find_element(By.ID, "token").send_keys(rnd.admin)
+    submit(browser)
+    officer_sees("未报送")
+
+    # 1. The clerk opens the link and uploads a sheet with an error: the finding names sheet and cell, in Chinese.
     browser.get(link)
     assert NAMES[0] in browser.find_element(By.TAG_NAME, "h1").text
-    assert "未报送" in browser.page_source
-
-    # 1. A sheet with an error: the finding names the sheet and cell, in Chinese.
+    assert "未报送" in browser.find_element(By.CSS_SELECTOR, ".status-line").text
     bad = bad_sheet(tmp_path / "填报表.xlsx", NAMES[0])
-    browser.find_element(By.ID, "file").send_keys(str(bad))
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(browser, bad)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")
     assert rows, browser.page_source[:500]
     first = rows[0].text
     assert "错误" in first and "表三" in first and "T3_BALANCE" in first
     assert "有错误" in browser.find_element(By.CSS_SELECTOR, ".status-line").text
-    assert not browser.find_elements(By.LINK_TEXT, "Word 报告")
+    assert not browser.find_elements(By.PARTIAL_LINK_TEXT, "Word 报告")
     shot(browser, "clerk-errors")
     shot(browser, "clerk-errors-phone", width=390)
     browser.set_window_size(1280, 1000)
+    officer_sees("有错误")
 
     # 2. The fixed sheet passes; the Word report downloads.
+    browser.get(link)
     good = good_sheet(tmp_path / "填报表（改）.xlsx", NAMES[0])
-    browser.find_element(By.ID, "file").send_keys(str(good))
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(browser, good)
     assert "通过" in browser.find_element(By.CSS_SELECTOR, ".verdict").text
     history = browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
     assert len(history) == 2
@@ -173,13 +203,9 @@ def test_clerk_fixes_sheet_and_officer_sees_it(served, browser, tmp_path: Path) 
 
     assert NAMES[0] in "\n".join(p.text for p in Document(str(got[0])).paragraphs)
 
-    # 3. The officer logs in and sees 通过 for this agency, 未报送 for the others.
-    browser.get(server.base + "/admin")
-    browser.find_element(By.ID, "token").send_keys(rnd.admin)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    table = browser.find_element(By.CSS_SELECTOR, "table.round").text
+    # 3. The officer sees 通过 for this agency, 未报送 for the others, names shown as text.
+    table = officer_sees("通过")
     lines = table.splitlines()
-    assert any(NAMES[0] in line and "通过" in line for line in lines), table
     assert any(NAMES[1] in line and "未报送" in line for line in lines), table
     assert any("<b>衢州市第三局</b>" in line for line in lines), table  # shown as text, not markup
     shot(browser, "officer")

@@ -443,3 +443,14 @@ def test_restart_keeps_everything_and_removes_leftovers(rnd: Round, tmp_path: Pa
         assert [u["id"] for u in second.get(link, headers=JSON).json()["uploads"]] == [uid]
         assert second.get(f"{link}/report.docx").status_code == 200
     assert not leftover.exists()
+
+
+@pytest.mark.office
+@pytest.mark.slow
+def test_pdf_report_through_libreoffice(client: TestClient, rnd: Round, tmp_path: Path, soffice: str) -> None:
+    link = rnd.links[NAMES[0]]
+    upload(client, link, good_sheet(tmp_path / "g.xlsx", NAMES[0]))
+    resp = client.get(f"{link}/report.pdf")
+    assert resp.status_code == 200, resp.text
+    assert resp.content.startswith(b"%PDF") and len(resp.content) > 10_000
+    assert resp.headers["content-type"] == "application/pdf"
