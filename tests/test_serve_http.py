@@ -405,6 +405,11 @@ def test_officer_downloads(client: TestClient, rnd: Round, tmp_path: Path) -> No
     assert f"{NAMES[0]}/a.xlsx" in names and f"{NAMES[1]}/b.xlsx" in names
     assert any(n.startswith(NAMES[0]) and n.endswith(".docx") for n in names)
     assert not any(n.startswith(NAMES[1]) and n.endswith(".docx") for n in names)  # errors: no report
+    # A hostile file or agency name cannot make a member that unpacks outside the folder.
+    client.post(rnd.links[XSS] + "/upload", files={"file": ("..", b"junk")}, headers=JSON)
+    names = zipfile.ZipFile(io.BytesIO(client.get("/admin/all.zip", headers=h).content)).namelist()
+    assert len(names) == 4
+    assert all(".." not in part and part.strip() for n in names for part in n.split("/")), names
 
 
 def test_security_headers_on_every_kind_of_response(client: TestClient, rnd: Round) -> None:

@@ -649,7 +649,8 @@ class Server:
             while folder in used:
                 folder += "_"
             used.add(folder)
-            members.append((f"{folder}/{clean_filename(up.filename)}", str(self.store.blob_path(up.sha256, up.suffix))))
+            sheet_name = core.safe_name(up.filename)  # no "..", no separators: safe to unpack anywhere
+            members.append((f"{folder}/{sheet_name}", str(self.store.blob_path(up.sha256, up.suffix))))
             if up.status in core.COMPILABLE:
                 try:
                     path = await self.compiled(up, "docx")

@@ -161,8 +161,6 @@ def run_serve(
     jobs: int | None = None,
 ) -> int:
     """Serve the round with uvicorn until stopped."""
-    import logging
-
     import uvicorn
 
     database = database or os.environ.get(ENV_DB) or None
@@ -170,7 +168,7 @@ def run_serve(
     if problem:
         _err(problem)
         return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _log_setup()
     common = {
         "host": host,
         "port": port,
@@ -198,9 +196,17 @@ def run_serve(
     return EXIT_OK
 
 
+def _log_setup() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+
 def app_from_env():
     """The application for one of several uvicorn workers (settings from the environment)."""
     from .app import asgi
+
+    _log_setup()
 
     def number(name: str) -> int | None:
         raw = os.environ.get(name, "")
