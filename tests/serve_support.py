@@ -6,7 +6,9 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import os
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +26,18 @@ class Round:
     admin: str
     #: Agency name → private path ``/r/<token>``.
     links: dict[str, str]
+    #: ``None`` (SQLite in the folder) or a PostgreSQL URL.
+    database: str | None = None
 
 
 def make_round(
-    tmp: Path, names: list[str], *, year: int = 2025, deadline: str | None = "2026-01-31", **options: str
+    tmp: Path,
+    names: list[str],
+    *,
+    year: int = 2025,
+    deadline: str | None = "2026-01-31",
+    database: str | None = None,
+    **options: str,
 ) -> Round:
     """``nianbao serve init`` into ``tmp/round``; the admin token read from what it printed."""
     from compiler.serve.cli import run_init
@@ -40,12 +50,32 @@ def make_round(
     root = tmp / "round"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = run_init(root, roster, year, deadline, options.get("return_to"), None, options.get("rollup_name"))
+        code = run_init(root, roster, year, deadline, options.get("return_to"), database, options.get("rollup_name"))
     assert code == 0, out.getvalue()
     admin = out.getvalue().split("服务器只保存它的哈希值）：\n", 1)[1].split("\n", 1)[0].strip()
     with (root / "links.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return Round(root, admin, {r["单位名称"]: r["链接"] for r in rows})
+    return Round(root, admin, {r["单位名称"]: r["链接"] for r in rows}, database)
+
+
+#: A PostgreSQL server for the tests (``postgresql://user@127.0.0.1:5432/``, ending in ``/``); unset: SQLite only.
+POSTGRES = os.environ.get("NIANBAO_TEST_POSTGRES_URL")
+
+
+@contextlib.contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database on the ``NIANBAO_TEST_POSTGRES_URL`` server, dropped afterwards."""
+    import psycopg
+
+    assert POSTGRES
+    name = "nianbao_test_" + os.urandom(6).hex()
+    with psycopg.connect(POSTGRES + "postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield POSTGRES + name
+    finally:
+        with psycopg.connect(POSTGRES + "postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def report_for(agency: str, year: int = 2025, seed: int = 1) -> Report:

@@ -8,14 +8,14 @@ import io
 import json
 import logging
 import re
-import sqlite3
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from serve_support import Round, bad_sheet, good_sheet, make_round
+from serve_support import POSTGRES, Round, bad_sheet, fresh_postgres_database, good_sheet, make_round
 from starlette.testclient import TestClient
 
 from compiler.check import check_path
@@ -24,20 +24,32 @@ from compiler.read import load_report
 from compiler.serve import jobs
 from compiler.serve.app import Settings, asgi
 from compiler.serve.cli import run_init
+from compiler.serve.store import Store
 
 XSS = "<script>alert('x')</script>局"
 NAMES = ["衢州市示例局", "衢州市另一局", XSS]
 JSON = {"accept": "application/json"}
 
 
+@pytest.fixture(params=["sqlite", "postgresql"] if POSTGRES else ["sqlite"])
+def database(request) -> Iterator[str | None]:
+    """Every test on SQLite; on PostgreSQL too when ``NIANBAO_TEST_POSTGRES_URL`` names a server."""
+    if request.param == "sqlite":
+        yield None
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
 @pytest.fixture
-def rnd(tmp_path: Path) -> Round:
-    return make_round(tmp_path, NAMES, return_to="市政府办公室 <b>收</b>", rollup_name="衢州市")
+def rnd(tmp_path: Path, database: str | None) -> Round:
+    return make_round(tmp_path, NAMES, return_to="市政府办公室 <b>收</b>", rollup_name="衢州市", database=database)
 
 
 @pytest.fixture
 def client(rnd: Round):
-    with TestClient(asgi(Settings(root=rnd.root, max_upload_mb=1)), base_url="http://testserver") as c:
+    settings = Settings(root=rnd.root, database=rnd.database, max_upload_mb=1)
+    with TestClient(asgi(settings), base_url="http://testserver") as c:
         yield c
 
 
@@ -199,8 +211,7 @@ def test_uploads_are_content_addressed_and_never_overwritten(client: TestClient,
     import hashlib
 
     assert {p.stem for p in blobs} == {hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b)}
-    with sqlite3.connect(rnd.root / "round.sqlite") as db:
-        rows = db.execute("SELECT id, sha256, created_at FROM uploads ORDER BY created_at").fetchall()
+    rows = Store(rnd.root, rnd.database).db.execute("SELECT id, sha256, created_at FROM uploads ORDER BY created_at")
     assert len(rows) == 3 and rows[0][0] == first and rows[0][1] == rows[2][1]
 
 
@@ -440,11 +451,11 @@ def test_audit_log_and_access_log_hold_no_tokens(client: TestClient, rnd: Round,
 
 def test_restart_keeps_everything_and_removes_leftovers(rnd: Round, tmp_path: Path) -> None:
     link = rnd.links[NAMES[0]]
-    with TestClient(asgi(Settings(root=rnd.root))) as first:
+    with TestClient(asgi(Settings(root=rnd.root, database=rnd.database))) as first:
         uid = upload(first, link, good_sheet(tmp_path / "g.xlsx", NAMES[0])).json()["id"]
     leftover = rnd.root / "files" / "tmp" / "half-written.xlsx"
     leftover.write_bytes(b"PK\x03\x04 half")
-    with TestClient(asgi(Settings(root=rnd.root))) as second:
+    with TestClient(asgi(Settings(root=rnd.root, database=rnd.database))) as second:
         assert [u["id"] for u in second.get(link, headers=JSON).json()["uploads"]] == [uid]
         assert second.get(f"{link}/report.docx").status_code == 200
     assert not leftover.exists()
