@@ -303,6 +303,9 @@ def test_a_hanging_or_crashing_upload_cannot_stall_the_server(
     crashed = upload(client, link, sheet, name="crash-me.xlsx").json()
     assert crashed["status"] == "unreadable" and "处理进程" in crashed["findings"][0]["message"]
     assert crashed["findings"][0]["code"] == "WORKER_CRASH"
+    status = client.get("/api/status", headers=admin(rnd)).json()["agencies"][0]["status"]
+    assert status == "处理失败"
+    assert "服务器出现故障" in client.get(link).text
     assert upload(client, link, sheet).json()["status"] == "ok"
     assert len(client.get(link, headers=JSON).json()["uploads"]) == 3
 
@@ -470,3 +473,15 @@ def test_pdf_report_through_libreoffice(client: TestClient, rnd: Round, tmp_path
     assert resp.status_code == 200, resp.text
     assert resp.content.startswith(b"%PDF") and len(resp.content) > 10_000
     assert resp.headers["content-type"] == "application/pdf"
+
+
+def test_officer_sees_one_agencys_uploads_and_findings(client: TestClient, rnd: Round, tmp_path: Path) -> None:
+    upload(client, rnd.links[XSS], bad_sheet(tmp_path / "b.xlsx", XSS))
+    assert client.get("/admin/agencies/3").status_code == 401
+    page = client.get("/admin/agencies/3", headers=admin(rnd) | {"accept": "text/html"})
+    assert page.status_code == 200 and "T3_BALANCE" in page.text and "表三" in page.text
+    assert "&lt;script&gt;" in page.text and "<script>" not in page.text
+    data = client.get("/admin/agencies/3", headers=admin(rnd) | JSON).json()
+    assert data["agency"] == XSS and data["uploads"][0]["result"]["status"] == "errors"
+    assert client.get("/admin/agencies/99", headers=admin(rnd)).status_code == 404
+    assert client.get("/admin/agencies/abc", headers=admin(rnd)).status_code == 404

@@ -330,7 +330,7 @@ class Server:
             sha256=sha,
             size=size,
             suffix=suffix,
-            status=entry["status"],
+            status="failed" if result.get("failed") else entry["status"],
             errors=counts.get("error", 0),
             warnings=counts.get("warning", 0),
             notices=counts.get("notice", 0),
@@ -384,7 +384,7 @@ class Server:
             return self.message(request, 409, "尚未上传填报表，无法生成报告。请先上传填好的填报表。", title="尚未上传")
         latest = uploads[0]
         if latest.status not in core.COMPILABLE:
-            what = "无法读取" if latest.status == "unreadable" else f"存在 {latest.errors} 个错误"
+            what = {"unreadable": "无法读取", "failed": "处理失败"}.get(latest.status, f"存在 {latest.errors} 个错误")
             text = f"最近一次上传的文件{what}，报告暂不能生成。请按页面上的提示修改后重新上传。"
             return self.message(request, 409, text, title="报告暂不能生成")
         try:

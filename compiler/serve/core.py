@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import ERRORS, NOT_SUBMITTED, PASSED, UNREADABLE, WARNINGS
+from . import ERRORS, FAILED, NOT_SUBMITTED, PASSED, UNREADABLE, WARNINGS
 
 #: File status (``check --json``'s ``status``) → the agency's status in the round.
-_ROUND_STATUS = {"ok": PASSED, "warnings": WARNINGS, "errors": ERRORS, "unreadable": UNREADABLE, "failed": UNREADABLE}
+_ROUND_STATUS = {"ok": PASSED, "warnings": WARNINGS, "errors": ERRORS, "unreadable": UNREADABLE, "failed": FAILED}
 #: Statuses whose report may be compiled (warnings never stop a report, as in ``compile``).
 COMPILABLE = ("ok", "warnings")
 #: Report formats a clerk may download.
@@ -85,14 +85,19 @@ def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
 
 
 def failed_check(display_name: str, code: str, message: str) -> dict[str, Any]:
-    """A ``check --json`` entry for a file the worker pool gave up on (time or memory limit, crash, our bug)."""
+    """A ``check --json`` entry for a file the worker pool gave up on (time or memory limit, crash, our bug).
+
+    The entry says ``unreadable`` (``check --json``'s words); the upload is
+    recorded as ``failed`` (``"failed": True`` here), which the round shows as 处理失败.
+    """
     from ..catalog import make_finding
     from ..check import FileResult, counts_of
     from ..check.output import to_json
 
     finding = make_finding(code, message)
     result = FileResult(display_name, None, "unreadable", counts_of([finding]), [finding])
-    return {"ok": True, "entry": to_json([result])["files"][0], "agency": None, "year": None, "tables": None}
+    entry = to_json([result])["files"][0]
+    return {"ok": True, "failed": True, "entry": entry, "agency": None, "year": None, "tables": None}
 
 
 def compile_upload(path: str | Path, outputs_dir: str | Path, key: str, fmt: str) -> dict[str, Any]:
