@@ -412,6 +412,7 @@ def test_officer_downloads(client: TestClient, rnd: Round, tmp_path: Path) -> No
     assert resp.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(resp.content)).paragraphs)
     assert "衢州市政府信息公开申请情况汇总" in text and "2 个单位" in text
+    assert "名单共 3 个单位，其中 1 个尚未报送" in text
 
     resp = client.get("/admin/all.zip", headers=h)
     assert resp.status_code == 200

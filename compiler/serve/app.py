@@ -627,7 +627,8 @@ class Server:
             return self.message(request, 404, "不支持的格式。")
         meta = await run_in_threadpool(self.meta)
         name = f"{meta.get('rollup_name') or '本辖区'}政府信息公开申请情况汇总.{fmt}"
-        return await self._built(request, "rollup", name, fmt, {"format": fmt})
+        agencies = await run_in_threadpool(self.store.agencies)
+        return await self._built(request, "rollup", name, fmt, {"format": fmt, "roster_size": len(agencies)})
 
     @officer
     async def links(self, request: Request) -> Response:

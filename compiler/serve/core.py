@@ -151,9 +151,9 @@ def build_summary(files: Sequence[Mapping[str, Any]], target: str | Path, rollup
 
 
 def build_rollup_report(
-    files: Sequence[Mapping[str, Any]], target: str | Path, fmt: str, rollup_name: str
+    files: Sequence[Mapping[str, Any]], target: str | Path, fmt: str, rollup_name: str, roster_size: int = 0
 ) -> dict[str, Any]:
-    """The roll-up report (``<NAME>政府信息公开申请情况汇总``) as .docx or .html."""
+    """The roll-up report (``<NAME>政府信息公开申请情况汇总``) as .docx or .html; it says what it covers."""
     from ..batch.rollup import ROLLUP_TITLE
     from ..render.docx import write_docx
     from ..render.html import write_html
@@ -165,6 +165,11 @@ def build_rollup_report(
     report.narrative[report.schema.narrative[0].key] = (
         f"本汇总由{rollup_name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
     )
+    missing = roster_size - len(files)
+    if missing > 0:
+        report.narrative[report.schema.narrative[0].key] += (
+            f"名单共 {roster_size} 个单位，其中 {missing} 个尚未报送，未计入。"
+        )
     (write_docx if fmt == "docx" else write_html)(report, target, title=title)
     return {"ok": True, "path": str(target), "files": acc.files}
 

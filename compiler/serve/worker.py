@@ -32,7 +32,9 @@ def process(task: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
         if kind == "summary":
             return core.build_summary(task["files"], task["target"], task["rollup_name"])
         if kind == "rollup":
-            return core.build_rollup_report(task["files"], task["target"], task["format"], task["rollup_name"])
+            return core.build_rollup_report(
+                task["files"], task["target"], task["format"], task["rollup_name"], task.get("roster_size", 0)
+            )
         if kind == "zip":
             return core.zip_bundle(task["members"], task["target"])
     except MemoryError:
