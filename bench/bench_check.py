@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from compiler.check import check_report
+from compiler.inputs import load_report
 from compiler.model import Report
-from compiler.read import load_report
 from compiler.synth import consistent_report
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 from docx import Document
 
-from compiler.batch.cli import run
 from compiler.batch.manifest import MANIFEST_NAME, Manifest
 from compiler.batch.summary import (
     SHEET_CHART_DATA,
@@ -30,8 +29,9 @@ from compiler.batch.summary import (
     key_figures,
     rollup_cell,
 )
+from compiler.cli.batch import run
+from compiler.inputs import load_report
 from compiler.model import Report
-from compiler.read import load_report
 from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 

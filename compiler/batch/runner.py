@@ -40,11 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..util.files import safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, Discovery, discover
-from .display import BatchProgress, display_text, final_table, make_console, plain_text
+from .display import BatchProgress, display_text, make_console, plain_text
 from .manifest import MANIFEST_NAME, Manifest
 from .names import agency_key, choose_previous, duplicate_key, numbered, stem_key
 from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection, readable, select
@@ -58,7 +59,6 @@ LOCK_NAME = ".nianbao-lock"
 #: Bump when a change of this program should recompile unchanged inputs.
 BATCH_VERSION = "1"
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class BatchAbort(Exception):
@@ -66,6 +66,16 @@ class BatchAbort(Exception):
 
 
 # ---------------------------------------------------------------------- the batch
+@dataclass
+class BatchOutcome:
+    """How a run ended: its exit code, the JSON summary (``None`` when interrupted), file rows, discovery."""
+
+    code: int
+    summary: dict[str, Any] | None
+    files: list[dict[str, Any]]
+    found: Discovery
+
+
 @dataclass
 class _Planned:
     """An input to (re)compile this run: its path, and the content hash and size the manifest will record."""
@@ -166,7 +176,7 @@ class Batch:
         return staging
 
     # -------------------------------------------------------------- main
-    def execute(self, *, json_out: bool) -> int:
+    def execute(self) -> BatchOutcome:
         found = self._prepare()
         handlers = install_sigterm()
         try:
@@ -179,13 +189,13 @@ class Batch:
             self._run(self._plan(found), found, staging)
             restore_signals(handlers)
             handlers = None
-            return self._finish(found, json_out=json_out)
+            return self._finish(found)
         except (KeyboardInterrupt, Interrupted):
             done = sum(1 for rel in found.inputs if rel in self.manifest.entries)
             self.err.print(
                 plain_text(f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。")
             )
-            return EXIT_INTERRUPTED
+            return BatchOutcome(EXIT_INTERRUPTED, None, [], found)
         except OSError as exc:
             raise BatchAbort(
                 f"{write_error_message(self.out_dir, exc)}已完成的文件不受影响，解决后重新运行即可继续。"
@@ -495,7 +505,7 @@ class Batch:
         return result
 
     # -------------------------------------------------------------- finish
-    def _finish(self, found: Discovery, *, json_out: bool) -> int:
+    def _finish(self, found: Discovery) -> BatchOutcome:
         files = [self._file_row(rel) for rel in found.inputs]
         chosen = select(files)
         _flag_duplicates(chosen.duplicate_groups)
@@ -526,13 +536,7 @@ class Batch:
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed else self._exit_code(files, found)
         doc = self._summary_json(files, found, acc, chosen, with_errors, rollup_outputs, summary_path, code)
-        out = make_console(sys.stderr if json_out else sys.stdout)
-        final_table(out, doc, files, found)
-        if json_out:
-            text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
-            sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8"))
-            sys.stdout.flush()
-        return code
+        return BatchOutcome(code, doc, files, found)
 
     def _file_row(self, rel: str) -> dict[str, Any]:
         entry = self.manifest.get(rel)

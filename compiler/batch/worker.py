@@ -18,8 +18,9 @@ from typing import Any
 
 from ..check import check_report
 from ..findings import Finding
+from ..inputs import load_report
 from ..model import Report
-from ..read import UnreadableInput, load_report
+from ..read import UnreadableInput
 from ..render.docx import write_docx
 from ..render.html import write_html
 from ..util.files import write_atomic
