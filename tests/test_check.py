@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from synth import cn_number, consistent_report
 
 from compiler.check import check_report
 from compiler.check.catalog import CATALOG, markdown_table, template_only_codes
@@ -21,7 +22,6 @@ from compiler.findings import Finding
 from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import cn_number, consistent_report
 
 SCHEMA = get_schema()
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

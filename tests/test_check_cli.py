@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from synth import consistent_report
 from typer.testing import CliRunner
 
 import compiler.check as check_module
@@ -20,7 +21,6 @@ from compiler.inputs import load_report
 from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 
 SCHEMA = get_schema()

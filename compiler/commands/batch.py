@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from ..batch.runner import Batch, BatchAbort, BatchOutcome
+from ..batch.runner import Batch, BatchAbort, BatchOptions, BatchOutcome
 from ..render.outputs import parse_formats
 from .errors import UsageError
 
@@ -21,18 +22,20 @@ def run_batch(
     rollup_name: str | None = None,
     timeout: float | None = 60.0,
     progress: Literal["rich", "plain"] | None = None,
+    work: Callable[..., Any] | None = None,
 ) -> BatchOutcome:
     """Run a batch; ``progress`` shows live progress on stderr. ``UsageError`` for unusable folders or options.
 
     The outcome holds the exit code, the JSON summary (``--json``'s document)
     and the file rows; the summary workbook and reports are in ``output``.
+    ``work`` replaces the worker processes' function (tests inject faults with it).
     """
     try:
         fmts = parse_formats(formats)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
-        batch = Batch(
+        opts = BatchOptions(
             Path(in_dir),
             Path(output),
             jobs=jobs,
@@ -43,7 +46,7 @@ def run_batch(
             timeout=timeout,
             progress=progress,
         )
-        return batch.execute()
+        return Batch(opts, work=work).execute()
     except BatchAbort as exc:
         raise UsageError(str(exc)) from exc
 
