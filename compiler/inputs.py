@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .imports.kinds import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES
 from .model import Report
-from .read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, os_error_message
+from .read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, os_error_message
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,9 @@ def load_previous(path: str | Path) -> Report:
     try:
         return load_report(path)
     except UnreadableInput as exc:
-        raise UnreadableInput(f"上年报告 {path} 无法读取：{exc}") from exc
-    except Exception as exc:  # a reader bug must not become a traceback for the clerk
-        raise UnreadableInput(
-            f"上年报告 {path} 无法读取（程序内部错误 {type(exc).__name__}，并非文件问题，请联系维护人员）。"
-        ) from exc
+        raise UnreadableInput(f"上年报告 {path} 无法读取：{exc}", exc.code) from exc
+    except Exception as exc:  # a reader bug must not become a traceback for the clerk, nor blame the file
+        raise UnreadableInput(f"上年报告：{internal_read_message(path, exc)}", "READER_INTERNAL_ERROR") from exc
 
 
 def refused_message(path: Path) -> str:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, discover
@@ -48,7 +49,7 @@ def load_previous_year(
     out_dir: Path,
     config: WorkerConfig,
     *,
-    work: Callable[..., object],
+    work: Callable[..., Any],
     jobs: int | None,
     timeout: float | None,
     note: Callable[[str], None],

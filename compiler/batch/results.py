@@ -11,28 +11,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..check.catalog import CATALOG
-from ..findings import Finding, Severity
+from ..catalog import CATALOG
+from ..findings import Finding
 from . import FAILED
 
 #: Longest agency-supplied string kept in a result (a 100,000-character name is cut, not carried around).
 MAX_TEXT = 2000
 
-#: Batch codes until the catalogue lists them (issue 10: the catalogue helper adds them; then this goes).
-_NOT_YET_CATALOGUED: dict[str, Severity] = {
-    "TIMEOUT": "error",
-    "MEMORY_LIMIT": "error",
-    "WORKER_CRASH": "error",
-    "INTERNAL_ERROR": "error",
-    "RENDER_FAILED": "error",
-}
-
-
 def batch_finding(code: str, message: str) -> Finding:
-    """A file-level finding of the batch (no cell), its severity from the catalogue."""
-    entry = CATALOG.get(code)
-    severity = entry.severity if entry is not None else _NOT_YET_CATALOGUED[code]
-    return Finding(code, severity, cut(message))
+    """A file-level finding of the batch (no cell), built from its catalogue entry."""
+    return CATALOG[code].at(cut(message))
 
 
 @dataclass
@@ -117,10 +105,10 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:
-    return Finding(
-        code=str(d.get("code", "")),
-        severity=d.get("severity", "error"),
-        message=str(d.get("message", "")),
+    """A recorded finding rebuilt from its catalogue entry (a damaged line's unknown code: ``INTERNAL_ERROR``)."""
+    entry = CATALOG.get(str(d.get("code", ""))) or CATALOG["INTERNAL_ERROR"]
+    return entry.at(
+        str(d.get("message", "")),
         sheet=d.get("sheet"),
         cell=d.get("cell"),
         key=d.get("key"),

@@ -112,7 +112,7 @@ class Rollup:
         report = Report.empty(self.schema.format_id)
         report.agency = name
         report.year = year if year is not None else self.main_year
-        report.tables = self.tables()
+        report.tables = {tid: [list[Value](row) for row in rows] for tid, rows in self.tables().items()}
         return report
 
 

@@ -56,7 +56,7 @@ def _load(path: Path, outcome: FileOutcome) -> Report | None:
         return load_report(path)
     except UnreadableInput as exc:
         outcome.status = UNREADABLE
-        outcome.findings = [batch_finding("UNREADABLE", str(exc))]
+        outcome.findings = [batch_finding(exc.code, str(exc))]
         outcome.message = cut(str(exc))
         return None
 

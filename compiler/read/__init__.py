@@ -20,11 +20,16 @@ from ..model import Report, ReportFormatError
 
 
 class UnreadableInput(Exception):
-    """A file we cannot read at all; ``message`` is Chinese, for the clerk."""
+    """A file we cannot read at all; ``message`` is Chinese, for the clerk.
 
-    def __init__(self, message: str) -> None:
+    ``code`` is the catalogued finding code: ``UNREADABLE`` (the file), or
+    ``READER_INTERNAL_ERROR`` when our own reading code failed on it.
+    """
+
+    def __init__(self, message: str, code: str = "UNREADABLE") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
 
     def __str__(self) -> str:
         return self.message
@@ -49,6 +54,14 @@ REFUSED_SUFFIXES: dict[str, str] = {
     ".wps": "WPS 文字文件（.wps）",
     ".pdf": "PDF 文件（.pdf）",
 }
+
+
+def internal_read_message(path: str | Path, exc: BaseException) -> str:
+    """Our reading code failed (a bug, or a changed library): said as ours, never as a damaged file."""
+    return (
+        f"读取“{Path(path).name}”时 nianbao 自身出现内部错误（{type(exc).__name__}），这不是文件的问题，"
+        "请不要修改文件；请把文件和本提示发给维护人员（或升级 nianbao）。"
+    )
 
 
 def os_error_message(path: Path, exc: OSError) -> str:
@@ -114,4 +127,11 @@ def _tidy_numbers(report: Report) -> None:
                     row[i] = tidy_number(v)
 
 
-__all__ = ["REFUSED_SUFFIXES", "WORKBOOK_SUFFIXES", "UnreadableInput", "load_json", "os_error_message"]
+__all__ = [
+    "REFUSED_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "UnreadableInput",
+    "internal_read_message",
+    "load_json",
+    "os_error_message",
+]
