@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from synth import consistent_report
+
 from compiler.model import Report
-from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 
 #: A figure in table 3's balance (本年新收 · 自然人): adding to it alone breaks 一 + 二 = 总计 + 四.
@@ -40,7 +41,7 @@ def make_round(
     **options: str,
 ) -> Round:
     """``nianbao serve init`` into ``tmp/round``; the admin token read from what it printed."""
-    from compiler.serve.cli import run_init
+    from compiler.cli.serve import run_init
 
     roster = tmp / "名单.csv"
     with roster.open("w", encoding="utf-8-sig", newline="") as fh:

@@ -20,10 +20,10 @@ from starlette.testclient import TestClient
 
 from compiler.check import check_path
 from compiler.check.output import to_json
-from compiler.read import load_report
+from compiler.cli.serve import run_init
+from compiler.inputs import load_report
 from compiler.serve import jobs
 from compiler.serve.app import Settings, asgi
-from compiler.serve.cli import run_init
 from compiler.serve.store import Store
 
 XSS = "<script>alert('x')</script>局"

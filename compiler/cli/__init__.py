@@ -131,7 +131,9 @@ def import_command(
 
 @app.command(name="audit", epilog=EXIT_CODES)
 def audit_command(
-    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json），可多个")],
+    files: Annotated[
+        list[Path], typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json），可多个")
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="把标注了问题的填好模板副本写入此目录（不改动原文件）")
@@ -177,7 +179,7 @@ def serve_init(
     rollup_name: Annotated[str | None, typer.Option("--rollup-name", help="汇总报告的名称，如 衢州市")] = None,
 ) -> None:
     """创建一轮网上报送：写入数据库、各单位填报表和 links.csv，并显示一次管理员令牌。"""
-    from .serve.cli import run_init
+    from .serve import run_init
 
     raise typer.Exit(run_init(directory, roster, year, deadline, return_to, database, rollup_name))
 
@@ -197,7 +199,7 @@ def serve_run(
     jobs: Annotated[int | None, typer.Option("--jobs", help="同时核查/生成的工作进程数，缺省为 CPU 核数")] = None,
 ) -> None:
     """启动网上报送服务（GET /healthz 返回 200）。"""
-    from .serve.cli import run_serve
+    from .serve import run_serve
 
     raise typer.Exit(run_serve(directory, host, port, database, workers, max_upload_mb, jobs))
 

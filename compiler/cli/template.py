@@ -27,9 +27,7 @@ def run(
     if isinstance(result, RosterResult):
         for problem in result.problems:
             err(f"名单提示：{problem}")
-        print(
-            f"已为 {len(result.written)} 个单位生成填报模板，保存在 {result.out_dir}；目录见 {result.index.name}。"
-        )
+        print(f"已为 {len(result.written)} 个单位生成填报模板，保存在 {result.out_dir}；目录见 {result.index.name}。")
         return 0
     what = "填报模板"
     if result.report is not None:

@@ -5,12 +5,13 @@ to fix; the officer watches the round fill up and downloads everything.
 
 Modules, bottom up: ``security`` (tokens, hashes, CSRF), ``store`` (the
 database: SQLite or PostgreSQL, portable SQL; content-addressed files),
-``core`` (THE adapter to the library: check, compile, round status, roll-up —
-the one file to switch when the use-case layer lands), ``worker`` (what runs in
-the supervised worker processes), ``jobs`` (runs a task in
+``core`` (THE adapter to the library: the use cases of ``compiler.commands``
+for check, compile and templates; round status; roll-up), ``worker`` (what
+runs in the supervised worker processes), ``jobs`` (runs a task in
 ``compiler.batch.pool``), ``app`` (the Starlette application: routes, pages,
-headers), ``cli`` (``init`` and ``run``). This package module stays light: the
-CLI imports it without the web libraries.
+headers), ``setup`` (create a round, serve it; ``compiler/cli/serve.py`` is
+its command line). This package module stays light: the CLI imports it
+without the web libraries.
 """
 
 from __future__ import annotations

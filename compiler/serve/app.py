@@ -185,10 +185,9 @@ class Server:
         return self.store.meta()
 
     def page(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
-        csrf = request.cookies.get(CSRF_COOKIE)
-        fresh = not (csrf and looks_like_token(csrf))
-        if fresh:
-            csrf = new_token()
+        cookie = request.cookies.get(CSRF_COOKIE)
+        fresh = not (cookie and looks_like_token(cookie))
+        csrf = new_token() if fresh or not cookie else cookie
         meta = context.pop("meta", None) or self.meta()
         html = self.env.get_template(name).render(csrf=csrf, meta=meta, **context)
         response = Response(html, status_code=status_code, media_type="text/html; charset=utf-8")

@@ -1,15 +1,19 @@
 """THE adapter between the web front-end and the library: the only module here that calls the core.
 
-When the use-case layer (``compiler.commands``) and the round status of
-``batch --roster`` land, this file is the one to switch; nothing else in
+Checking, compiling and the personalised templates go through the use cases
+(``compiler.commands``); the summary workbook and the roll-up reuse
+``compiler.batch`` (rows, ``select``, ``Rollup``, ``write_summary``). When the
+round status of ``batch --roster`` lands as a library function,
+``round_status`` here is the one place to switch; nothing else in
 ``compiler.serve`` imports the readers, checkers or writers.
 
-Everything here but ``round_status``/``status_counts`` runs inside a worker process
+Everything below "in a worker process" runs inside a worker process
 (``compiler.serve.worker``); the results are plain JSON-safe dicts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -55,24 +59,17 @@ def safe_name(text: str) -> str:
     return safe_filename(text)
 
 
-def template_filename(agency: str, year: int | None) -> str:
-    from ..template.roster import template_filename as name
-
-    return name(agency, year)
-
-
-# ---------------------------------------------------------------------- in a worker process
 def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
-    """Read and check one uploaded file.
+    """Read and check one uploaded file (the ``check`` use case).
 
     ``entry`` is exactly one element of ``check --json``'s ``files`` (with
     ``path`` = the name the clerk uploaded); ``agency``, ``year`` and
     ``tables`` feed the officer's summary and roll-up.
     """
-    from ..check import check_path
     from ..check.output import to_json
+    from ..commands.check import check_files
 
-    result = check_path(path)
+    result = check_files([Path(path)]).results[0]
     entry = to_json([result])["files"][0]
     entry["path"] = display_name
     out: dict[str, Any] = {"entry": entry, "agency": None, "year": None, "tables": None}
@@ -101,42 +98,41 @@ def failed_check(display_name: str, code: str, message: str) -> dict[str, Any]:
 
 
 def compile_upload(path: str | Path, outputs_dir: str | Path, key: str, fmt: str) -> dict[str, Any]:
-    """Compile an uploaded file (already checked: no errors) to ``outputs_dir/<key>.<fmt>``."""
-    from ..batch.worker import compile_outputs
-    from ..check import check_report
-    from ..read import load_report
+    """Compile an uploaded file to ``outputs_dir/<key>.<fmt>`` (the ``compile`` use case; never with errors)."""
+    from ..batch.pool import memory_limit_lifted
+    from ..commands.compile import compile_report
 
-    report = load_report(path)
-    if any(f.severity == "error" for f in check_report(report)):  # never trust the caller with an error report
+    target = Path(outputs_dir) / f"{key}.{fmt}"
+    # LibreOffice maps far more address space than it uses: the worker's limit is lifted for a PDF (the time
+    # limit still applies), as the batch worker does.
+    guard = memory_limit_lifted() if fmt == "pdf" else contextlib.nullcontext()
+    with guard:
+        result = compile_report(Path(path), output=target, formats=[fmt])
+    if result.blocked:
         return {"ok": False, "message": "报告存在错误，未生成。"}
-    written = compile_outputs(report, Path(outputs_dir), key, [fmt])
-    return {"ok": True, "path": written[fmt]}
+    if fmt not in result.written:
+        return {"ok": False, "message": "；".join(result.problems) or "未能生成报告。"}
+    return {"ok": True, "path": str(result.written[fmt])}
 
 
-def summary_rows(files: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The per-file rows ``write_summary`` and ``select`` expect, from each agency's latest upload."""
-    from ..batch.summary import key_figure_values
+def summary_rows(files: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Each agency's latest upload as the ``FileRow`` that ``write_summary`` and ``select`` take."""
+    from ..batch.results import FileOutcome
+    from ..batch.rows import FileRow
 
     rows = []
     for f in files:
-        findings = f["findings"]
-        message = next((x["message"] for x in findings if x.get("severity") == "error"), "")
-        rows.append(
+        outcome = FileOutcome.from_json(
             {
                 "rel": f["rel"],
+                "status": f["status"],
                 "agency": f["agency"],
                 "year": _year(f.get("year")),
-                "status": f["status"],
-                "errors": f["counts"].get("error", 0),
-                "warnings": f["counts"].get("warning", 0),
-                "notices": f["counts"].get("notice", 0),
-                "figures": key_figure_values(f.get("tables")),
-                "outputs": {},
-                "message": message,
-                "findings": findings,
+                "findings": f["findings"],
                 "tables": f.get("tables"),
             }
         )
+        rows.append(FileRow.of(outcome))
     return rows
 
 
@@ -155,46 +151,43 @@ def build_rollup_report(
 ) -> dict[str, Any]:
     """The roll-up report (``<NAME>政府信息公开申请情况汇总``) as .docx or .html; it says what it covers."""
     from ..batch.rollup import ROLLUP_TITLE
-    from ..render.docx import write_docx
-    from ..render.html import write_html
+    from ..render.outputs import write_outputs
 
     acc, chosen, _ = _rollup(summary_rows(files))
     title = ROLLUP_TITLE.format(name=rollup_name)
     report = acc.report(rollup_name, chosen.year)
     year = f"{chosen.year}年度" if chosen.year is not None else "年度"
-    report.narrative[report.schema.narrative[0].key] = (
-        f"本汇总由{rollup_name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
-    )
+    lead = f"本汇总由{rollup_name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
     missing = roster_size - len(files)
     if missing > 0:
-        report.narrative[report.schema.narrative[0].key] += (
-            f"名单共 {roster_size} 个单位，其中 {missing} 个尚未报送，未计入。"
-        )
-    (write_docx if fmt == "docx" else write_html)(report, target, title=title)
+        lead += f"名单共 {roster_size} 个单位，其中 {missing} 个尚未报送，未计入。"
+    report.narrative[report.schema.narrative[0].key] = lead
+    write_outputs(report, {fmt: Path(target)}, [fmt], title=title)
     return {"ok": True, "path": str(target), "files": acc.files}
 
 
-def _rollup(rows: Sequence[Mapping[str, Any]]) -> tuple[Any, Any, int]:
+def _rollup(rows: Sequence[Any]) -> tuple[Any, Any, int]:
     from ..batch.rollup import Rollup, select
 
     chosen = select(rows)
     acc = Rollup()
     with_errors = 0
     for f in chosen.included:
-        acc.add(f["tables"], f["year"])
-        with_errors += f["status"] == "errors"
+        acc.add(f.tables, f.year)
+        with_errors += f.status == "errors"
     return acc, chosen, with_errors
 
 
-def write_templates(
-    names: Sequence[tuple[str, str | None, str | None, str | None]], out_dir: Path, year: int
-) -> list[str]:
-    """One personalised, locked template per agency (agency, phone, email, address); file names in order."""
-    from ..template.roster import Roster, RosterEntry, write_roster_templates
+def roster_templates(roster: Path, out_dir: Path, year: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """One personalised, locked template per roster agency (the ``template --roster`` use case).
 
-    roster = Roster([RosterEntry(i + 1, *entry) for i, entry in enumerate(names)])
-    dist = write_roster_templates(roster, out_dir, year)
-    return [path.name for _agency, path in dist.written]
+    Returns (agency, template file name) in roster order and the roster's
+    problems (skipped rows); raises ``commands.CommandError`` with a Chinese message.
+    """
+    from ..commands.template import roster_templates as write
+
+    result = write(roster, out_dir, year=year)
+    return [(agency, path.name) for agency, path in result.written], list(result.problems)
 
 
 def csv_text(text: str) -> str:
@@ -204,18 +197,11 @@ def csv_text(text: str) -> str:
     return _csv_cell(text)
 
 
-def roster_error() -> type[Exception]:
-    from ..template.roster import RosterError
+def command_error() -> type[Exception]:
+    """The use cases' exception (its message is Chinese and says what to do)."""
+    from ..commands import CommandError
 
-    return RosterError
-
-
-def read_roster(path: Path) -> tuple[list[tuple[str, str | None, str | None, str | None]], list[str]]:
-    """The roster's agencies (name, phone, email, address) and its problems; raises ``RosterError``."""
-    from ..template.roster import read_roster as read
-
-    roster = read(path)
-    return [(e.agency, e.phone, e.email, e.address) for e in roster.entries], roster.problems
+    return CommandError
 
 
 def zip_bundle(members: Sequence[tuple[str, str]], target: str | Path) -> dict[str, Any]:
