@@ -18,6 +18,7 @@ import anyio
 import anyio.to_thread
 
 from ..batch import pool as pool_mod
+from ..batch.pool_errors import pool_error_code
 
 WORKER_MODULE = "compiler.serve.worker"
 if WORKER_MODULE not in pool_mod.PRELOAD:  # before any pool exists: the forkserver imports it once, warm
@@ -26,10 +27,6 @@ if WORKER_MODULE not in pool_mod.PRELOAD:  # before any pool exists: the forkser
 #: Seconds a check may take; compiling may take longer (a PDF goes through LibreOffice).
 CHECK_TIMEOUT = 60.0
 COMPILE_TIMEOUT = 180.0
-
-
-#: The pool's word on a task it gave up on → the catalogued finding code (as ``batch`` reports it).
-POOL_ERROR_CODE = {"timeout": "TIMEOUT", "memory": "MEMORY_LIMIT", "crash": "WORKER_CRASH"}
 
 
 class JobFailed(Exception):
@@ -57,6 +54,7 @@ def _run_one(task: dict[str, Any], timeout: float) -> dict[str, Any]:
 
 
 def pool_error_message(result: dict[str, Any], timeout: float) -> str:
+    """The clerk's words (``batch``'s own name its ``--timeout`` option, which a clerk on the web does not have)."""
     kind = result.get("pool_error")
     if kind == "timeout":
         return f"处理超时：超过 {timeout:g} 秒仍未完成，已停止。请检查文件是否为标准填报表。"
@@ -91,6 +89,5 @@ class Jobs:
         """The worker's result dict; raises ``JobFailed`` when the pool had to give up on it."""
         result = await anyio.to_thread.run_sync(_run_one, task, timeout, limiter=self.limiter)
         if "pool_error" in result:
-            code = POOL_ERROR_CODE.get(result["pool_error"], "INTERNAL_ERROR")
-            raise JobFailed(pool_error_message(result, timeout), code)
+            raise JobFailed(pool_error_message(result, timeout), pool_error_code(result["pool_error"]))
         return result
