@@ -486,3 +486,19 @@ def test_officer_sees_one_agencys_uploads_and_findings(client: TestClient, rnd: 
     assert data["agency"] == XSS and data["uploads"][0]["result"]["status"] == "errors"
     assert client.get("/admin/agencies/99", headers=admin(rnd)).status_code == 404
     assert client.get("/admin/agencies/abc", headers=admin(rnd)).status_code == 404
+
+
+def test_our_bug_is_a_chinese_500_without_the_token(rnd: Round, monkeypatch, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="nianbao.serve")
+
+    def broken(self, agency_id):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Store, "uploads_of", broken)
+    with TestClient(asgi(Settings(root=rnd.root, database=rnd.database)), raise_server_exceptions=False) as c:
+        link = rnd.links[NAMES[0]]
+        resp = c.get(link)
+        assert resp.status_code == 500 and "服务器内部错误" in resp.text and "boom" not in resp.text
+        assert resp.headers["x-content-type-options"] == "nosniff"
+        assert c.get(link, headers=JSON).json()["error"].startswith("服务器内部错误")
+    assert link.removeprefix("/r/") not in caplog.text and "RuntimeError" in caplog.text

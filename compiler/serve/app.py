@@ -807,7 +807,20 @@ def create_app(settings: Settings) -> Starlette:
         yield
         server.store.db.close()
 
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed}, lifespan=lifespan)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Our bug: logged (the path redacted) and told as ours, never as the clerk's file.
+        log.error("internal error on %s: %s", redact(request.url.path), type(exc).__name__, exc_info=exc)
+        text = "服务器内部错误（不是您的文件的问题），请稍后重试；若仍出错，请联系汇总单位。"
+        if wants_json(request):
+            return JSONResponse({"error": text}, status_code=500)
+        return Response(
+            f"<!doctype html><meta charset=utf-8><title>服务器内部错误</title><p>{text}</p>",
+            status_code=500,
+            media_type="text/html; charset=utf-8",
+        )
+
+    handlers = {404: not_found, 405: not_allowed, Exception: server_error}
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     app.state.server = server
     return app
 
