@@ -258,7 +258,7 @@ def test_missing_file_field_is_400(client: TestClient, rnd: Round) -> None:
 @pytest.mark.parametrize(
     ("case", "status", "text"),
     [
-        ("zip_bomb_total", "unreadable", "压缩炸弹"),
+        pytest.param("zip_bomb_total", "unreadable", "压缩炸弹", marks=pytest.mark.slow),
         ("xml_bomb_sheet", "unreadable", "不安全的 XML"),
         ("legacy_xls_as_xlsx", "unreadable", "97-2003"),
         ("deep_json", "unreadable", "嵌套层次过深"),
