@@ -885,9 +885,12 @@ ALLOWED = {
     ("util/office.py", "subprocess"): "LibreOffice conversion: an argument list, never a shell",
     ("render/pdf.py", "subprocess"): "only catches subprocess's exception types from util/office.py",
     ("read/xlsx.py", "huge_tree"): "shared strings: DTDs are refused before parsing, entities never resolved",
-    ("serve/app.py", "jinja"): "the web pages: our own templates with autoescaping; agency text is only ever a value",
-    ("serve/app.py", "urllib"): "urllib.parse.quote for a download's file name; nothing is fetched",
-    ("serve/app.py", "requests"): "starlette.requests: the incoming request type; no HTTP client",
+    ("serve/base.py", "jinja"): "the web pages: our own templates with autoescaping; agency text is only ever a value",
+    ("serve/http.py", "urllib"): "urllib.parse.quote for a download's file name; nothing is fetched",
+    **{
+        (f"serve/{name}.py", "requests"): "starlette.requests: the incoming request type; no HTTP client"
+        for name in ("app", "base", "http", "agency", "officer")
+    },
 }
 #: What must never be used on input: name → pattern (matched on code, not comments or strings).
 FORBIDDEN = {

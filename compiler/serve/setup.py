@@ -148,7 +148,7 @@ def check_round(root: Path, database: str | None) -> None:
 
 
 def settings_from(root: Path, database: str | None, max_upload_mb: int | None, jobs: int | None) -> Any:
-    from .app import DEFAULT_MAX_UPLOAD_MB, Settings
+    from .base import DEFAULT_MAX_UPLOAD_MB, Settings
 
     return Settings(root=root, database=database, max_upload_mb=max_upload_mb or DEFAULT_MAX_UPLOAD_MB, jobs=jobs)
 
