@@ -8,8 +8,9 @@ database: SQLite or PostgreSQL, portable SQL; content-addressed files),
 ``core`` (THE adapter to the library: the use cases of ``compiler.commands``
 for check, compile and templates; round status; roll-up), ``worker`` (what
 runs in the supervised worker processes), ``jobs`` (runs a task in
-``compiler.batch.pool``), ``app`` (the Starlette application: routes, pages,
-headers), ``setup`` (create a round, serve it; ``compiler/cli/serve.py`` is
+``compiler.batch.pool``), ``http`` (security headers, size cap, access log),
+``base``/``agency``/``officer`` (the page handlers), ``app`` (the Starlette
+routes), ``setup`` (create a round, serve it; ``compiler/cli/serve.py`` is
 its command line). This package module stays light: the CLI imports it
 without the web libraries.
 """
