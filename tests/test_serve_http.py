@@ -7,7 +7,9 @@ import csv
 import io
 import json
 import logging
+import os
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -459,10 +461,14 @@ def test_restart_keeps_everything_and_removes_leftovers(rnd: Round, tmp_path: Pa
         uid = upload(first, link, good_sheet(tmp_path / "g.xlsx", NAMES[0])).json()["id"]
     leftover = rnd.root / "files" / "tmp" / "half-written.xlsx"
     leftover.write_bytes(b"PK\x03\x04 half")
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))  # left by a server killed two hours ago
+    in_flight = rnd.root / "files" / "tmp" / "another-worker-is-writing.xlsx"
+    in_flight.write_bytes(b"PK")
     with TestClient(asgi(Settings(root=rnd.root, database=rnd.database))) as second:
         assert [u["id"] for u in second.get(link, headers=JSON).json()["uploads"]] == [uid]
         assert second.get(f"{link}/report.docx").status_code == 200
     assert not leftover.exists()
+    assert in_flight.exists()  # with --workers, another process may be writing it right now
 
 
 @pytest.mark.office

@@ -21,6 +21,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ FILES_DIR = "files"
 OUTPUTS_DIR = "outputs"
 TEMPLATES_DIR = "templates"
 LINKS_NAME = "links.csv"
+#: A temporary upload file older than this (seconds) was left by a killed server.
+LEFTOVER_AGE = 3600.0
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -194,14 +197,20 @@ class Store:
         for statement in SCHEMA:
             self.db.execute(statement)
 
-    def clean_leftovers(self) -> None:
-        """Remove temporary files a killed server left (never a stored file: those are never temporary)."""
+    def clean_leftovers(self, older_than: float = LEFTOVER_AGE) -> None:
+        """Remove temporary files a killed server left (never a stored file: those are never temporary).
+
+        Only files older than ``older_than`` seconds: with ``--workers`` a
+        restarted process must not take the file another is still writing.
+        """
+        limit = time.time() - older_than
         for sub in (FILES_DIR, OUTPUTS_DIR):
             tmp = self.root / sub / "tmp"
             if tmp.is_dir():
                 for item in tmp.iterdir():
                     with contextlib.suppress(OSError):
-                        item.unlink()
+                        if item.stat().st_mtime < limit:
+                            item.unlink()
 
     # -------------------------------------------------------------- meta
     def meta(self) -> dict[str, str]:
