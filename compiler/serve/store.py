@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..util.files import TEMP_PREFIX
+
 SQLITE_NAME = "round.sqlite"
 CONFIG_NAME = "nianbao-round.json"
 FILES_DIR = "files"
@@ -204,13 +206,17 @@ class Store:
         restarted process must not take the file another is still writing.
         """
         limit = time.time() - older_than
-        for sub in (FILES_DIR, OUTPUTS_DIR):
-            tmp = self.root / sub / "tmp"
-            if tmp.is_dir():
-                for item in tmp.iterdir():
-                    with contextlib.suppress(OSError):
-                        if item.stat().st_mtime < limit:
-                            item.unlink()
+        outputs = self.root / OUTPUTS_DIR
+        candidates = [
+            *_files_in(self.root / FILES_DIR / "tmp"),
+            # Half-written reports (``write_atomic``'s temporary names) and round downloads never sent.
+            *(p for p in _files_in(outputs) if p.name.startswith(TEMP_PREFIX)),
+            *_files_in(outputs / "round"),
+        ]
+        for item in candidates:
+            with contextlib.suppress(OSError):
+                if item.stat().st_mtime < limit:
+                    item.unlink()
 
     # -------------------------------------------------------------- meta
     def meta(self) -> dict[str, str]:
@@ -368,6 +374,13 @@ class TooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
+
+
+def _files_in(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return []
 
 
 def _fsync_dir(path: Path) -> None:
