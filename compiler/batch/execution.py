@@ -55,13 +55,13 @@ def run_planned(
     errors = sum(
         1
         for rel, entry in manifest.entries.items()
-        if rel not in planned and entry["result"].get("status") in (ERRORS, UNREADABLE, FAILED)
+        if rel not in planned and entry.result.status in (ERRORS, UNREADABLE, FAILED)
     )
     # The first file seen for each agency and year, so the live log can flag a duplicate when it appears.
     seen: dict[tuple[str, str], str] = {}
     for rel in found.inputs:
         entry = manifest.entries.get(rel)
-        key = duplicate_key_of(FileOutcome.from_json(entry["result"])) if entry and rel not in planned else None
+        key = duplicate_key_of(entry.result) if entry and rel not in planned else None
         if key is not None:
             seen.setdefault(key, rel)
     progress.start(errors)

@@ -77,10 +77,7 @@ def file_rows(inputs: list[str], manifest: Manifest) -> list[FileRow]:
     rows = []
     for rel in inputs:
         entry = manifest.get(rel)
-        if entry:
-            outcome = FileOutcome.from_json(dict(entry["result"], rel=rel))
-        else:
-            outcome = FileOutcome(rel, message="未处理（批处理被中断？）")
+        outcome = entry.result if entry else FileOutcome(rel, message="未处理（批处理被中断？）")
         rows.append(FileRow.of(outcome))
     return rows
 

@@ -43,6 +43,7 @@ from .placing import OutputPlacer
 from .plan import BATCH_VERSION, make_plan
 from .pool import PoolStats
 from .previous import PREVIOUS_CACHE, PreviousYear, load_previous_year
+from .results import FileOutcome
 from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
 from .rows import FileRow, file_rows, flag_duplicates
@@ -258,10 +259,10 @@ def exit_code(files: list[FileRow], found: Discovery) -> int:
     return EXIT_PROBLEMS if bad or unread_sheets else EXIT_OK
 
 
-def iter_results(out_dir: Path) -> Iterator[dict[str, Any]]:
+def iter_results(out_dir: Path) -> Iterator[FileOutcome]:
     """The manifest's file results (for tools and tests)."""
     for entry in Manifest(out_dir).load().entries.values():
-        yield entry["result"]
+        yield entry.result
 
 
 __all__ = [
