@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..render.outputs import FORMATS
 from ..util.files import TEMP_PREFIX
-from .display import display_text
+from ..util.text import display_text
 from .lock import LOCK_NAME
 from .manifest import MANIFEST_NAME, Manifest, ManifestEntry
 from .summary import SUMMARY_NAME

@@ -15,11 +15,11 @@ from typing import Any
 from . import ERRORS, FAILED, UNREADABLE
 from . import pool as pool_mod
 from .discover import Discovery
-from .display import BatchProgress
 from .manifest import Manifest
 from .placing import OutputPlacer
 from .plan import Planned
 from .pool_errors import pool_error_code, pool_error_message
+from .progress import Progress
 from .results import FileOutcome
 from .rollup import duplicate_key_of
 from .tasks import ReportTask, WorkerConfig
@@ -40,7 +40,7 @@ def run_planned(
     *,
     manifest: Manifest,
     placer: OutputPlacer,
-    progress: BatchProgress,
+    progress: Progress,
     work: Callable[..., Any],
     config: WorkerConfig,
     jobs: int | None,
@@ -64,7 +64,7 @@ def run_planned(
         key = duplicate_key_of(entry.result) if entry and rel not in planned else None
         if key is not None:
             seen.setdefault(key, rel)
-    progress.start(errors)
+    progress.start(total=len(found.inputs), done=len(found.inputs) - len(plan), errors=errors)
     try:
         if not tasks:
             return None
