@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ERRORS, FAILED, UNREADABLE
 from . import pool as pool_mod
-from .discover import Discovery
-from .manifest import Manifest
-from .placing import OutputPlacer
-from .plan import Planned
 from .pool_errors import pool_error_code, pool_error_message
-from .progress import Progress
 from .results import FileOutcome
 from .rollup import duplicate_key_of
-from .tasks import ReportTask, WorkerConfig
+
+if TYPE_CHECKING:
+    from .discover import Discovery
+    from .manifest import Manifest
+    from .placing import OutputPlacer
+    from .plan import Planned
+    from .progress import Progress
+    from .tasks import ReportTask, WorkerConfig
 
 
 def outcome_of(res: dict[str, Any], planned: Planned, timeout: float | None) -> FileOutcome:

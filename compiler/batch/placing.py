@@ -14,12 +14,15 @@ import os
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..util.files import TEMP_PREFIX
 from .manifest import Manifest, ManifestEntry
 from .names import numbered, stem_key
 from .plan import Planned, run_context
-from .results import FileOutcome
+
+if TYPE_CHECKING:
+    from .results import FileOutcome
 
 
 class OutputPlacer:

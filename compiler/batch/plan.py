@@ -11,13 +11,15 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ERRORS, FAILED, UNREADABLE
-from .discover import Discovery
-from .manifest import Manifest, ManifestEntry
 from .names import choose_previous
-from .tasks import PreviousEntry
+
+if TYPE_CHECKING:
+    from .discover import Discovery
+    from .manifest import Manifest, ManifestEntry
+    from .tasks import PreviousEntry
 
 #: Bump when a change of this program should recompile unchanged inputs.
 BATCH_VERSION = "1"

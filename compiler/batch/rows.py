@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding
 from . import FAILED, OK, WARNINGS
-from .manifest import Manifest
 from .results import FileOutcome, batch_finding, finding_to_dict
 from .summary import STATUS_LABEL, key_figure_values
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from .manifest import Manifest
 
 
 @dataclass

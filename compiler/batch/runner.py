@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..util.files import write_error_message
@@ -40,10 +40,8 @@ from .manifest import Manifest
 from .options import BatchAbort, BatchOptions, check_options, check_output_dir
 from .placing import OutputPlacer
 from .plan import BATCH_VERSION, make_plan
-from .pool import PoolStats
 from .previous import PREVIOUS_CACHE, PreviousYear, load_previous_year
 from .progress import Progress, Quiet
-from .results import FileOutcome
 from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
 from .rows import FileRow, file_rows, flag_duplicates
@@ -51,6 +49,10 @@ from .signals import Interrupted, install_sigterm, restore_signals
 from .summary import SUMMARY_NAME, write_summary
 from .summary_json import RunFacts, summary_json
 from .tasks import WorkerConfig
+
+if TYPE_CHECKING:
+    from .pool import PoolStats
+    from .results import FileOutcome
 
 
 @dataclass

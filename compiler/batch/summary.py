@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from ..findings import SEVERITY_LABEL, tidy
 from ..schema import Schema, Table, get_schema
@@ -30,6 +29,8 @@ from ..util.files import write_atomic
 from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
 
 if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
     from .rows import FileRow
 
 

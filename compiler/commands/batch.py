@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..batch.progress import Progress
 from ..batch.runner import Batch, BatchAbort, BatchOptions, BatchOutcome
 from ..render.outputs import parse_formats
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from ..batch.progress import Progress
 
 
 def run_batch(
