@@ -41,7 +41,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Suffixes of published reports, parsed by ``compiler.imports``.
 PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 
-_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
+SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
 #: Formats we refuse by suffix: what they are, so the message can name them.
 REFUSED_SUFFIXES: dict[str, str] = {
     ".xls": "Excel 97-2003 工作簿（.xls）",
@@ -91,11 +91,11 @@ def refused_message(path: Path) -> str:
     suffix = path.suffix.lower()
     what = REFUSED_SUFFIXES.get(suffix)
     if what:
-        return f"无法读取“{path.name}”：这是 {what}，本工具只读取 .xlsx 填报表。{_SAVE_AS}"
+        return f"无法读取“{path.name}”：这是 {what}，本工具只读取 .xlsx 填报表。{SAVE_AS}"
     kind = f"“{path.suffix}”类型的文件" if path.suffix else "没有扩展名的文件"
     return (
         f"无法读取“{path.name}”：不支持{kind}。本工具读取 .xlsx 填报表（也可读取报告 JSON，"
-        f"以及 .txt/.html/.docx 格式的已发布年报）。如是表格，{_SAVE_AS}"
+        f"以及 .txt/.html/.docx 格式的已发布年报）。如是表格，{SAVE_AS}"
     )
 
 
