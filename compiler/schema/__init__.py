@@ -11,7 +11,29 @@ import importlib
 import pkgutil
 from functools import cache
 
-from .types import Figure, GridCell, InfoField, NarrativePart, Placeholder, Rule, Schema, Section, Table
+from .types import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_DISCLOSED,
+    ROLE_DOCUMENTS,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULT_TOTAL,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    ROLE_UNPAID_FEE,
+    VALID_YEARS,
+    Figure,
+    GridCell,
+    InfoField,
+    NarrativePart,
+    Placeholder,
+    Rule,
+    Schema,
+    Section,
+    Table,
+    YearLink,
+)
 
 DEFAULT_FORMAT = "gov-2021"
 
@@ -45,6 +67,17 @@ def all_schemas() -> tuple[Schema, ...]:
 
 __all__ = [
     "DEFAULT_FORMAT",
+    "ROLE_CARRIED_IN",
+    "ROLE_CARRIED_OUT",
+    "ROLE_DISCLOSED",
+    "ROLE_DOCUMENTS",
+    "ROLE_LAWSUITS",
+    "ROLE_NEW",
+    "ROLE_RESULTS",
+    "ROLE_RESULT_TOTAL",
+    "ROLE_REVIEWS",
+    "ROLE_UNPAID_FEE",
+    "VALID_YEARS",
     "Figure",
     "GridCell",
     "InfoField",
@@ -54,6 +87,7 @@ __all__ = [
     "Schema",
     "Section",
     "Table",
+    "YearLink",
     "all_schemas",
     "format_modules",
     "get_schema",
