@@ -176,3 +176,17 @@ def test_a_sheet_a_defined_name_points_into_is_read_even_if_renamed(filled: Path
     report = read_workbook(renamed)
     assert report.tables == read_workbook(filled).tables
     assert not any(f.code in ("SHEET_MISSING", "NAMES_MISSING") for f in report.origin.findings)
+
+
+def test_check_and_batch_say_ours_too(filled, monkeypatch, capsys) -> None:
+    """The command line and a batch worker carry the same code and message."""
+    from compiler.batch import worker
+    from compiler.check.cli import run
+
+    monkeypatch.delattr(openpyxl.reader.excel, "ExcelReader")
+    assert run([filled], json_out=True) == 2  # not checked at all: unreadable, as before
+    out = capsys.readouterr().out
+    assert "READER_INTERNAL_ERROR" in out and "不是文件的问题" in out
+    result: dict = {"findings": []}
+    assert worker._load(filled, result) is None
+    assert [f["code"] for f in result["findings"]] == ["READER_INTERNAL_ERROR"]
