@@ -16,7 +16,7 @@ from ..compute import formula_order
 from ..findings import Finding, tidy
 from ..model import Report, Value
 from ..placeholders import format_number
-from ..schema import ROLE_DOCUMENTS, ROLE_LAWSUITS, ROLE_REVIEWS, ROLE_UNPAID_FEE, Figure, Rule, Schema, YearLink
+from ..schema import ROLE_DOCUMENTS, ROLE_UNPAID_FEE, Figure, Rule, Schema, YearLink
 from ..schema.workbook import SHEET_INFO, SHEET_NARRATIVE, CellRef, cell_map
 
 #: Two sums closer than this are equal (float noise in 万元 amounts).
@@ -39,8 +39,6 @@ class Layout:
     amounts: tuple[Figure, ...]
     #: The 总计 key of each one-row role (``ROLE_NEW`` …) this format has.
     totals: dict[str, str]
-    #: Table 4 group totals, in printed order (行政复议, 直接起诉, 复议后起诉).
-    t4_totals: tuple[str, ...]
     #: Figures that follow from last year's report.
     year_links: tuple[YearLink, ...]
 
@@ -70,7 +68,6 @@ def layout(schema: Schema) -> Layout:
         t2_triples=tuple((by_key[a], by_key[b], by_key[c]) for a, b, c in schema.role(ROLE_DOCUMENTS)),
         amounts=tuple(f for f in figures if f.kind == "amount"),
         totals=totals,
-        t4_totals=schema.role_totals(ROLE_REVIEWS) + schema.role_totals(ROLE_LAWSUITS),
         year_links=schema.year_links,
     )
     return result

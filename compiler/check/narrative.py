@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..placeholders import find_unknown, substitute
-from ..schema import ROLE_DISCLOSED, ROLE_NEW
+from ..schema import ROLE_DISCLOSED, ROLE_LAWSUITS, ROLE_NEW, ROLE_REVIEWS
 from .context import Context, role_total, show, tidy
 from .rules import int_year
 
@@ -275,16 +275,16 @@ def check_parts(ctx: Context) -> None:
 # ---------------------------------------------------------------------- narrative vs tables
 def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
     """Numbers quoted in the narrative against the table figures they name."""
-    lay = ctx.lay
-    targets: dict[str, tuple[tuple[str | None, ...], str]] = {
-        "NARR_APPLICATIONS": ((role_total(lay, ROLE_NEW),), "表三“一、本年新收政府信息公开申请数量”的总计"),
-        "NARR_DISCLOSED": ((role_total(lay, ROLE_DISCLOSED),), "表三“（一）予以公开”的总计"),
-        "NARR_REVIEWS": (lay.t4_totals[:1], "表四“行政复议”的总计"),
-        "NARR_LAWSUITS": (lay.t4_totals[1:], "表四“行政诉讼”两组（未经复议直接起诉、复议后起诉）总计之和"),
+    totals = ctx.schema.role_totals
+    targets: dict[str, tuple[tuple[str, ...], str]] = {
+        "NARR_APPLICATIONS": (totals(ROLE_NEW), "表三“一、本年新收政府信息公开申请数量”的总计"),
+        "NARR_DISCLOSED": (totals(ROLE_DISCLOSED), "表三“（一）予以公开”的总计"),
+        "NARR_REVIEWS": (totals(ROLE_REVIEWS), "表四“行政复议”的总计"),
+        "NARR_LAWSUITS": (totals(ROLE_LAWSUITS), "表四“行政诉讼”两组（未经复议直接起诉、复议后起诉）总计之和"),
     }
     for quote in _QUOTES:
         keys, label = targets[quote.code]
-        if not keys or None in keys or any(k in ctx.unknown for k in keys):  # a format without the figure
+        if not keys or any(k in ctx.unknown for k in keys):  # no keys: a format without the figure
             continue
         table_value = tidy(sum(ctx.num(k) for k in keys))
         seen: set[tuple[str, int]] = set()
