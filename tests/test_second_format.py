@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import compiler.schema as schema_pkg
+from compiler.catalog import CATALOG
 from compiler.check import check_report
 from compiler.compute import recompute_totals
 from compiler.model import Report
@@ -40,6 +41,7 @@ def tiny() -> Iterator[str]:
         target.unlink()
         format_modules.cache_clear()
         get_schema.cache_clear()
+        CATALOG.pop("X1_ROW_TOTAL", None)
 
 
 def _report(year: int, accepted: tuple[int, int], carried: tuple[int, int]) -> Report:
@@ -71,7 +73,8 @@ def test_template_read_check_and_render_on_the_second_format(tiny: str, tmp_path
     wrong = _report(2025, (3, 4), (1, 0))
     wrong.set_value("x1_r01_c3", 8)  # the total typed over
     [finding] = [f for f in check_report(wrong) if f.severity == "error"]
-    assert (finding.ref, finding.expected, finding.actual) == ("表一!D4", 7, 8)
+    assert (finding.code, finding.ref, finding.expected, finding.actual) == ("X1_ROW_TOTAL", "表一!D4", 7, 8)
+    assert CATALOG["X1_ROW_TOTAL"].title == "表一总计等于各列之和"  # its own code, catalogued from its rule
 
     last_year = _report(2024, (5, 5), (0, 0))  # carried out last year: row 1 here stands in for it
     codes = [f.code for f in check_report(back, previous=last_year)]

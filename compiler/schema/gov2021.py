@@ -19,6 +19,7 @@ from .types import (
     ROLE_REVIEWS,
     ROLE_UNPAID_FEE,
     Figure,
+    FigureKind,
     GridCell,
     InfoField,
     NarrativePart,
@@ -125,7 +126,7 @@ def _table2() -> Table:
         r += 2
         for label, stem in data_rows:
             n = len(rows) + 1
-            kind = "amount" if headers[0].startswith("本年收费金额") else "count"
+            kind: FigureKind = "amount" if headers[0].startswith("本年收费金额") else "count"
             figs = tuple(
                 Figure(figure_key("t2", n, c), "t2", n, c, kind, label, h, stem + _T2_NAMES[h])
                 for c, h in enumerate(headers, start=1)
