@@ -61,8 +61,8 @@ class Package:
 
     #: Worksheet titles in workbook order → their part inside the zip.
     sheets: dict[str, str]
-    #: Workbook-level defined names → their text (``'表三'!$D$6``).
-    names: dict[str, str]
+    #: Defined names (workbook- and sheet-level) and their text (``'表三'!$D$6``).
+    names: tuple[tuple[str, str], ...]
 
 
 #: Chooses the sheet titles to parse from what the package holds.
@@ -193,11 +193,7 @@ def read_package(data: bytes) -> Package:
         part = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
         if part and sheet.get("name") is not None:
             sheets[sheet.get("name")] = part
-    names = {
-        dn.get("name"): dn.text or ""
-        for dn in root.iter(f"{{{MAIN_NS}}}definedName")
-        if dn.get("name") and dn.get("localSheetId") is None
-    }
+    names = tuple((dn.get("name"), dn.text or "") for dn in root.iter(f"{{{MAIN_NS}}}definedName") if dn.get("name"))
     return Package(sheets, names)
 
 

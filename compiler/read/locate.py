@@ -63,7 +63,7 @@ def sheets_to_read(schemas: Iterable[Schema], extra: tuple[str, ...] = ()) -> Ke
     homes = {ref.sheet for s in schemas for ref in cell_map(s).values()} | set(extra)
 
     def keep(package: Package) -> set[str]:
-        named = {t[0] for k, text in package.names.items() if k in keys and (t := name_target(text))}
+        named = {t[0] for k, text in package.names if k in keys and (t := name_target(text))}
         return homes | named
 
     return keep
