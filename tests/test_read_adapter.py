@@ -180,13 +180,14 @@ def test_a_sheet_a_defined_name_points_into_is_read_even_if_renamed(filled: Path
 
 def test_check_and_batch_say_ours_too(filled, monkeypatch, capsys) -> None:
     """The command line and a batch worker carry the same code and message."""
-    from compiler.batch import worker
-    from compiler.check.cli import run
+    from compiler.batch.results import FileOutcome
+    from compiler.batch.worker import _load
+    from compiler.cli.check import run
 
     monkeypatch.delattr(openpyxl.reader.excel, "ExcelReader")
     assert run([filled], json_out=True) == 2  # not checked at all: unreadable, as before
     out = capsys.readouterr().out
     assert "READER_INTERNAL_ERROR" in out and "不是文件的问题" in out
-    result: dict = {"findings": []}
-    assert worker._load(filled, result) is None
-    assert [f["code"] for f in result["findings"]] == ["READER_INTERNAL_ERROR"]
+    outcome = FileOutcome("filled.xlsx")
+    assert _load(filled, outcome) is None
+    assert [(f.code, f.severity) for f in outcome.findings] == [("READER_INTERNAL_ERROR", "error")]

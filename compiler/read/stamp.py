@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from ..catalog import CATALOG
 from ..findings import Finding
-from ..schema.workbook import SHEET_STAMP, TEMPLATE_VERSION
-from ..template import STAMP_FIELDS, stamp_property
+from ..schema.workbook import SHEET_STAMP, STAMP_FIELDS, TEMPLATE_VERSION, stamp_property
 from .adapter import Book
 from .values import info_text
 

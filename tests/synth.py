@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .compute import recompute_totals
-from .model import Contact, Report
-from .schema import (
+from compiler.compute import recompute_totals
+from compiler.model import Contact, Report
+from compiler.schema import (
     ROLE_CARRIED_IN,
     ROLE_CARRIED_OUT,
     ROLE_DISCLOSED,
@@ -31,6 +31,7 @@ from .schema import (
     ROLE_RESULTS,
     ROLE_REVIEWS,
     ROLE_UNPAID_FEE,
+    Table,
     get_schema,
 )
 
@@ -105,7 +106,7 @@ def _row(role: str) -> tuple[str, ...]:
     return row
 
 
-def _table_of(role: str):
+def _table_of(role: str) -> Table:
     schema = get_schema()
     return schema.table(schema.figure(schema.role(role)[0][0]).table)
 
