@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"check"},  # every rule, on any input
     {"batch"},  # a folder in worker processes
     {"commands"},  # the use cases: plain arguments in, typed results out
-    {"cli", "serve"},  # front-ends: parse options / HTTP, call a use case, print / render
+    {"cli", "serve"},  # front-ends: parse options or requests, call a use case, show the result
 ]
 RUNG = {node: i for i, layer in enumerate(LAYERS) for node in layer}
 
