@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import core
 from .base import BaseServer, sorted_findings, upload_json
-from .http import REPORT_HTML_CSP, BodyTooLarge, clean_filename, download, overdue, upload_suffix, wants_json
+from .http import REPORT_HTML_CSP, BodyTooLarge, clean_filename, download, log, overdue, upload_suffix, wants_json
 from .jobs import JobFailed
 from .store import TEMPLATES_DIR, Agency, TooLarge, Upload, now
 
@@ -116,7 +116,8 @@ class AgencyPages(BaseServer):
             result = await self.jobs.run({"kind": "check", "path": str(path), "name": name})
         except JobFailed as exc:
             result = core.failed_check(name, exc.code, str(exc))
-        if not result.get("ok"):
+        if not result.get("ok"):  # our bug, reported as ours
+            log.warning("check failed for agency %s: %s", agency.id, result.get("internal"))
             result = core.failed_check(
                 name, "INTERNAL_ERROR", "处理时发生内部错误，不是文件的问题，请把文件发给维护人员。"
             )
@@ -187,8 +188,6 @@ class AgencyPages(BaseServer):
             path = await self.compiled(latest, fmt)
         except JobFailed as exc:
             return self.message(request, 503, f"生成报告失败：{exc}")
-        if path is None:
-            return self.message(request, 503, "生成报告失败，请稍后重试或联系汇总单位。")
         await run_in_threadpool(self.store.audit, f"agency:{agency.id}", "download", f"report.{fmt} upload={latest.id}")
         stem = core.report_stem(latest.report_agency or agency.name, latest.report_year, agency.name)
         response = download(path, f"{stem}.{fmt}", fmt, inline=fmt == "html")

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .http import local_time, log, wants_json
-from .jobs import COMPILE_TIMEOUT, Jobs
+from .jobs import COMPILE_TIMEOUT, JobFailed, Jobs
 from .security import looks_like_token, new_token, same_text, token_hash
 from .store import OUTPUTS_DIR, Agency, Store, Upload
 
@@ -96,8 +96,11 @@ class BaseServer:
         mb = self.settings.max_upload_mb
         return self.message(request, 413, f"文件过大：上传文件不能超过 {mb} MB。标准填报表通常不到 1 MB。")
 
-    async def compiled(self, upload: Upload, fmt: str) -> Path | None:
-        """The report of an upload, compiled once (cached by content hash) in a worker."""
+    async def compiled(self, upload: Upload, fmt: str) -> Path:
+        """The report of an upload, compiled once (cached by content hash) in a worker.
+
+        Raises ``JobFailed`` with a Chinese reason (the pool gave up; no LibreOffice for a PDF; our bug).
+        """
         out_dir = self.settings.root / OUTPUTS_DIR
         target = out_dir / f"{upload.sha256}.{fmt}"
         if target.is_file():
@@ -108,7 +111,7 @@ class BaseServer:
         result = await self.jobs.run(task, timeout=COMPILE_TIMEOUT)
         if not result.get("ok"):
             log.warning("compile failed: %s", result.get("internal") or result.get("message"))
-            return None
+            raise JobFailed(result.get("message") or "生成报告时发生内部错误，请联系汇总单位。")
         return Path(result["path"])
 
     # -------------------------------------------------------------- public

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -293,9 +294,9 @@ class OfficerPages(BaseServer):
             members.append((f"{folder}/{sheet_name}", str(self.store.blob_path(up.sha256, up.suffix))))
             if up.status in core.COMPILABLE:
                 try:
-                    path = await self.compiled(up, "docx")
+                    path: Path | None = await self.compiled(up, "docx")
                 except JobFailed:
-                    path = None
+                    path = None  # the sheet is in the zip; its report could not be made
                 if path is not None:
                     stem = core.report_stem(up.report_agency or agency.name, up.report_year, agency.name)
                     members.append((f"{folder}/{stem}.docx", str(path)))
