@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .imports.kinds import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES
-from .model import Report
 from .read import REFUSED_SUFFIXES, SAVE_AS, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, os_error_message
+
+if TYPE_CHECKING:
+    from .model import Report
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from docx import Document
 from fault_hooks import inject
 from synth import consistent_report
 
-from compiler.batch.manifest import MANIFEST_NAME, Manifest
+from compiler.batch.manifest import MANIFEST_NAME, Manifest, ManifestEntry
+from compiler.batch.results import FileOutcome
 from compiler.batch.summary import (
     SHEET_CHART_DATA,
     SHEET_EXCLUDED,
@@ -116,6 +117,7 @@ def mixed(tmp_path_factory):
     }
 
 
+@pytest.mark.slow
 def test_mixed_exit_code_and_inputs_untouched(mixed):
     assert mixed["code"] == 1
     assert mixed["inputs_unchanged"]
@@ -248,6 +250,7 @@ def _rollup_cell(doc: dict, schema, key: str):
     return doc["rollup"]["tables"][fig.table][fig.row - 1][fig.col - 1]
 
 
+@pytest.mark.slow
 def test_duplicate_is_a_warning_compiled_and_summed_once(tmp_path, capsys, schema):
     inp, out = tmp_path / "in", tmp_path / "out"
     first = make_sheet(inp / "a.xlsx", "甲局", 1)
@@ -361,9 +364,8 @@ def test_stale_removal_only_deletes_names_the_manifest_holds_as_ours(tmp_path, c
         path.write_text("x", encoding="utf-8")
     manifest = Manifest(out).load()
     bad = {"docx": "../victim.docx", "html": "keep.txt", "pdf": ".nianbao-manifest.jsonl"}
-    manifest.record({"rel": "gone1.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": bad}})
-    manifest.record({"rel": "gone2.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": a_doc.name}}})
-    manifest.record({"rel": "gone3.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": old.name}}})
+    for rel, outputs in (("gone1.xlsx", bad), ("gone2.xlsx", {"docx": a_doc.name}), ("gone3.xlsx", {"docx": old.name})):
+        manifest.record(ManifestEntry(rel, "0", FileOutcome(rel, status="ok", outputs=outputs)))
     manifest.close()
     _code, doc = run_batch(inp, out, capsys, json_out=True)
     assert doc["removed_stale_outputs"] == [old.name]
@@ -407,6 +409,7 @@ def test_output_path_that_is_a_file_is_refused_in_chinese(tmp_path, capsys, belo
 
 
 # ---------------------------------------------------------------------- resume and names
+@pytest.mark.slow
 def test_rerun_skips_unchanged_and_redoes_changed(tmp_path, capsys):
     inp, out = tmp_path / "in", tmp_path / "out"
     make_sheet(inp / "a.xlsx", "甲局", 1)
@@ -439,9 +442,10 @@ def test_same_name_numbered_by_path_order(tmp_path, capsys):
     assert (out / files["b.xlsx"]["outputs"]["docx"]).read_bytes() == b_bytes
     assert plain.read_bytes() != b_bytes
     entries = Manifest(out).load().entries
-    assert entries["b.xlsx"]["result"]["outputs"]["docx"] == files["b.xlsx"]["outputs"]["docx"]
+    assert entries["b.xlsx"].result.outputs["docx"] == files["b.xlsx"]["outputs"]["docx"]
 
 
+@pytest.mark.slow
 def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     n = 60
@@ -462,11 +466,9 @@ def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
     for p in out.glob("*.docx"):
         Document(str(p))  # every visible .docx is complete
     for rel, entry in finished.items():
-        for name in entry["result"]["outputs"].values():
+        for name in entry.result.outputs.values():
             assert (out / name).is_file(), (rel, name)
-    mtimes = {
-        name: (out / name).stat().st_mtime_ns for e in finished.values() for name in e["result"]["outputs"].values()
-    }
+    mtimes = {name: (out / name).stat().st_mtime_ns for e in finished.values() for name in e.result.outputs.values()}
     result = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -479,6 +481,7 @@ def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
 
 
 # ---------------------------------------------------------------------- faults
+@pytest.mark.slow
 def test_worker_crash_does_not_stop_batch(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(6):
@@ -492,6 +495,7 @@ def test_worker_crash_does_not_stop_batch(tmp_path, capsys, monkeypatch):
     assert all(files[f"f{i}.xlsx"]["status"] == "ok" for i in range(6) if i != 2)
 
 
+@pytest.mark.slow
 def test_hanging_file_hits_time_limit(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(4):
@@ -505,6 +509,7 @@ def test_hanging_file_hits_time_limit(tmp_path, capsys, monkeypatch):
     assert sum(f["status"] == "ok" for f in doc["files"]) == 3
 
 
+@pytest.mark.slow
 def test_memory_hog_is_stopped(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(3):
@@ -574,8 +579,8 @@ def test_unwritable_output_folder_exit_2(tmp_path, capsys):
 
 def test_manifest_survives_torn_line(tmp_path):
     m = Manifest(tmp_path)
-    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
-    m.record({"rel": "b.xlsx", "sha256": "2", "result": {"status": "ok"}})
+    m.record(ManifestEntry("a.xlsx", "1", FileOutcome("a.xlsx", status="ok")))
+    m.record(ManifestEntry("b.xlsx", "2", FileOutcome("b.xlsx", status="ok")))
     m.close()
     with open(tmp_path / MANIFEST_NAME, "a", encoding="utf-8") as fh:
         fh.write('{"rel": "c.xlsx", "sha2')  # killed mid-write
@@ -599,6 +604,7 @@ def test_markup_and_odd_file_names_print_verbatim(tmp_path, capsys):
     assert {r["状态"].value for r in rows_by_file(wb).values()} == {"有错误", "通过"}
 
 
+@pytest.mark.slow
 def test_sigterm_stops_cleanly_and_resumes(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     n = 40
@@ -615,7 +621,7 @@ def test_sigterm_stops_cleanly_and_resumes(tmp_path):
     assert "已中断" in err
     assert not (out / ".nianbao-work").exists()
     finished = Manifest(out).load().entries
-    assert all((out / n).is_file() for e in finished.values() for n in e["result"]["outputs"].values())
+    assert all((out / n).is_file() for e in finished.values() for n in e.result.outputs.values())
     assert subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0
     assert len(list(out.glob("*.docx"))) == n
 
@@ -633,7 +639,7 @@ def test_previous_published_report_and_cache(tmp_path, capsys):
     assert codes & {"CARRY_OVER_MISMATCH", "T2_CONTINUITY"}
     assert any("broken.xlsx" in p["rel"] for p in doc["previous_problems"])
     entry = Manifest(out).load().entries["a.xlsx"]
-    assert entry["result"]["prev"]
+    assert entry.result.prev
     assert len(list((out / ".nianbao-previous").glob("*.json"))) == 1
     _code, doc = run_batch(inp, out, capsys, json_out=True, previous=prev)
     assert doc["reused"] == 1  # same previous report: nothing to redo

@@ -49,11 +49,12 @@ def _assert_consistent(out: Path) -> dict:
         Document(str(path))
     entries = Manifest(out).load().entries
     for rel, entry in entries.items():
-        for name in entry["result"]["outputs"].values():
+        for name in entry.result.outputs.values():
             assert (out / name).is_file(), (rel, name)
     return entries
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_many_times(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     _make_inputs(inp, N_FILES)
@@ -68,7 +69,7 @@ def test_sigkill_at_random_points_many_times(tmp_path):
         done_counts.append(len(_assert_consistent(out)))
     assert done_counts == sorted(done_counts), "a kill lost finished work"
     finished = _assert_consistent(out)
-    mtimes = {n: (out / n).stat().st_mtime_ns for e in finished.values() for n in e["result"]["outputs"].values()}
+    mtimes = {n: (out / n).stat().st_mtime_ns for e in finished.values() for n in e.result.outputs.values()}
 
     result = subprocess.run([*_batch_cmd(inp, out), "--json"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -92,6 +93,7 @@ def _can_mount() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow
 def test_full_disk_gives_a_clear_error_and_no_partial_reports(tmp_path):
     """OUT_DIR on a 96 KB tmpfs (a private mount namespace): the reports do not all fit."""
     if not _can_mount():

@@ -9,8 +9,9 @@ import pytest
 from synth import consistent_report
 
 from compiler.batch.discover import discover
-from compiler.batch.manifest import Manifest
+from compiler.batch.manifest import Manifest, ManifestEntry
 from compiler.batch.names import agency_key, assign_names, choose_previous, duplicate_key, output_stem
+from compiler.batch.results import FileOutcome
 from compiler.batch.rollup import DUPLICATE, OTHER_YEAR, Rollup, rollup, rollup_year, select
 from compiler.batch.rows import FileRow
 from compiler.batch.summary import (
@@ -70,7 +71,11 @@ def test_output_names_are_safe_and_numbered_deterministically():
 
 def test_agency_key_and_previous_choice():
     assert agency_key("衢州市 民政局") == agency_key("衢州市民政局\u3000") == agency_key("衢州市民政局")
-    index = {agency_key("甲局"): [PreviousEntry(y, f"{y}.json", sha, f"{y}.xlsx") for y, sha in ((2022, "a"), (2023, "b"), (2024, "c"))]}
+    index = {
+        agency_key("甲局"): [
+            PreviousEntry(y, f"{y}.json", sha, f"{y}.xlsx") for y, sha in ((2022, "a"), (2023, "b"), (2024, "c"))
+        ]
+    }
     assert choose_previous(index, "甲 局", 2024).sha == "b"
     assert choose_previous(index, "甲局", 2023).sha == "a"
     assert choose_previous(index, "甲局", 2022) is None
@@ -208,7 +213,7 @@ def test_rollup_note_says_what_was_left_out(schema):
 
 def test_manifest_records_the_rollup_outputs(tmp_path):
     m = Manifest(tmp_path)
-    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
+    m.record(ManifestEntry("a.xlsx", "1", FileOutcome("a.xlsx", status="ok")))
     m.record_rollup({"docx": "甲.docx"})
     m.record_rollup({"docx": "乙.docx", "html": "乙.html"})
     m.close()

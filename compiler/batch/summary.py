@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from ..findings import SEVERITY_LABEL, tidy
 from ..schema import (
@@ -39,6 +38,8 @@ from ..util.files import write_atomic
 from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
 
 if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
     from .rows import FileRow
 
 
@@ -49,6 +50,7 @@ class SkippedLike(Protocol):
     def rel(self) -> str: ...
     @property
     def reason(self) -> str: ...
+
 
 SUMMARY_NAME = "汇总.xlsx"
 SHEET_FILES = "文件汇总"
