@@ -1,4 +1,4 @@
-"""Read published annual reports (txt, html/htm, docx) into a ``Report``.
+"""Read published annual reports (txt, html/htm, docx, pdf) into a ``Report``.
 
 Offices hold last year's report only as a web page, a Word file or copied
 text; evaluators audit published reports. Every label comes from the schema
@@ -26,6 +26,7 @@ from .tokens import Builder
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 DOCX_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
 
 
 def parse_text(text: str, *, path: str | None = None) -> Report:
@@ -61,8 +62,18 @@ def parse_docx(path: str | Path) -> Report:
     return build_report(doc, path=str(path))
 
 
+def parse_pdf(path: str | Path) -> Report:
+    """A text PDF (Word/WPS export): ruled tables read by position, merged cells expanded."""
+    from .pdffile import pdf_document
+
+    path = Path(path)
+    return build_report(pdf_document(path), path=str(path))
+
+
 def _kind(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES or head.startswith(b"%PDF-"):
+        return "pdf"
     if suffix in DOCX_SUFFIXES or head.startswith(b"PK\x03\x04"):
         return "docx"
     if suffix in HTML_SUFFIXES:
@@ -76,7 +87,7 @@ def _kind(path: Path, head: bytes) -> str:
 
 
 #: Binary formats recognised by their first bytes, which no text reader should try.
-_MAGIC = {b"\xd0\xcf\x11\xe0": "Word 97-2003 / WPS 文档或其他 OLE 文件", b"%PDF": "PDF 文件"}
+_MAGIC = {b"\xd0\xcf\x11\xe0": "Word 97-2003 / WPS 文档或其他 OLE 文件"}
 
 
 def _refuse(path: Path, raw: bytes) -> None:
@@ -89,8 +100,8 @@ def _refuse(path: Path, raw: bytes) -> None:
     what = REFUSED_SUFFIXES.get(suffix) or next((w for m, w in _MAGIC.items() if raw.startswith(m)), None)
     if what:
         raise UnreadableInput(
-            f"无法读取“{path.name}”：这是{what}。已发布的年度报告请提供 .docx、.html/.htm 或 .txt："
-            "Word/WPS 文件请“另存为”.docx，网页请在浏览器中“另存为”.html，PDF 可复制全文保存为 .txt。"
+            f"无法读取“{path.name}”：这是{what}。已发布的年度报告请提供 .pdf、.docx、.html/.htm 或 .txt："
+            "Word/WPS 文件请“另存为”.docx，网页请在浏览器中“另存为”.html。"
         )
 
 
@@ -136,8 +147,13 @@ def parse_file(path: str | Path) -> Report:
         return parse_docx(path)
     if kind == "html":
         return parse_html(raw, path=str(path))
+    if kind == "pdf":
+        from .pdffile import guard_pdf
+
+        guard_pdf(raw, path.name)
+        return parse_pdf(path)
     text, _ = decode_bytes(raw)
     return parse_text(text, path=str(path))
 
 
-__all__ = ["UnreadableInput", "parse_docx", "parse_file", "parse_html", "parse_text"]
+__all__ = ["UnreadableInput", "parse_docx", "parse_file", "parse_html", "parse_pdf", "parse_text"]

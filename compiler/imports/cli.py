@@ -85,7 +85,7 @@ def run_audit(
     return run_checks(
         files,
         audit_file,
-        missing="请给出要核查的已发布年度报告（.txt/.html/.htm/.docx）。",
+        missing="请给出要核查的已发布年度报告（.txt/.html/.htm/.docx/.pdf）。",
         json_out=json_out,
         annotate=Path(annotate) if annotate is not None else None,
         previous=previous,

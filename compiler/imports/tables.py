@@ -244,7 +244,8 @@ class _Walker:
         """A table-4 header: a group header after numbers starts the next segment."""
         seg = self.segments[-1] if self.segments and self.seg_open else None
         if seg is not None and seg.tokens:
-            if group is None and all(_blankish(t) for t in seg.tokens):
+            blank = all(_blankish(t) for t in seg.tokens)
+            if blank and (group is None or any(t.covered or t.span > 1 for t in seg.tokens)):
                 self.segments.pop()  # empty cells under merged headers, not the data row
                 self.seg_open = False
                 self.t4_next = seg.start or None
@@ -364,6 +365,16 @@ def _place(
     explicit = all(t.explicit for t in tokens) if tokens else explicit_label
     if n == expected:
         return [_slot(c) for c in cells]
+    one_row = bool(tokens) and all(t.bounded and t.para == tokens[0].para for t in tokens)
+    if (
+        n > expected
+        and explicit
+        and one_row
+        and not at_eof
+        and all(c.cell.kind == "blank" and not c.merged for c in cells[: n - expected])
+    ):
+        # a ruled row whose label column is wider than the label (an empty cell before the figures)
+        return [_slot(c) for c in cells[n - expected :]]
     if n > expected:
         head, extra = cells[:expected], cells[expected:]
         if all(c.cell.kind == "blank" for c in extra) or (
@@ -537,6 +548,8 @@ class TableReader:
         per_group = len(table.rows[0])
         groups = len(table.rows)
         flat: list[Slot] = []
+        if len(segments) == 1 and len(_cells(segments[0].tokens)) == per_group * groups:
+            segments[0].start = 0  # one row holding every figure: it starts at the first group, whatever came before
         starts = [seg.start for seg in segments] + [groups]
         ok = starts[0] == 0 and all(a < b for a, b in itertools.pairwise(starts))
         if not ok:

@@ -34,7 +34,7 @@ class UnreadableInput(Exception):
 #: Suffixes read as our workbook template.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Suffixes of published reports, parsed by ``compiler.imports``.
-PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 _SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
 #: Formats we refuse by suffix: what they are, so the message can name them.
@@ -52,7 +52,6 @@ REFUSED_SUFFIXES: dict[str, str] = {
     ".tsv": "制表符分隔的文本表格（.tsv）",
     ".doc": "Word 97-2003 文档（.doc）",
     ".wps": "WPS 文字文件（.wps）",
-    ".pdf": "PDF 文件（.pdf）",
 }
 
 
@@ -64,7 +63,7 @@ def load_report(path: str | Path) -> Report:
     if isdir(path):  # a folder given for a file (often --previous, as for batch): say so, not "no suffix"
         raise UnreadableInput(
             f"无法读取“{path}”：这是文件夹，请给出报告文件本身（填报表 .xlsx、报告 JSON，"
-            "或已发布年报 .txt/.html/.docx；--previous 须给出上年报告文件）。核查整个文件夹请用 nianbao batch。"
+            "或已发布年报 .txt/.html/.docx/.pdf；--previous 须给出上年报告文件）。核查整个文件夹请用 nianbao batch。"
         )
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
@@ -90,7 +89,7 @@ def refused_message(path: Path) -> str:
     kind = f"“{path.suffix}”类型的文件" if path.suffix else "没有扩展名的文件"
     return (
         f"无法读取“{path.name}”：不支持{kind}。本工具读取 .xlsx 填报表（也可读取报告 JSON，"
-        f"以及 .txt/.html/.docx 格式的已发布年报）。如是表格，{_SAVE_AS}"
+        f"以及 .txt/.html/.docx/.pdf 格式的已发布年报）。如是表格，{_SAVE_AS}"
     )
 
 
