@@ -29,8 +29,9 @@ from .tokens import Builder, Document
 MAX_PAGES = 200
 #: Inflated size of all streams together: a report's fonts and pages stay far below.
 MAX_INFLATED = 200 * 1024 * 1024
-#: One stream may not inflate more than this many times its compressed size (a bomb's signature).
-MAX_RATIO = 1000
+_PIECE = 1024 * 1024
+#: Page objects in the file, counted before parsing: ``/Type /Page`` (not ``/Pages``).
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 #: Characters drawn on all pages together (a 30-page report has about 30,000).
 MAX_CHARS = 1_000_000
 
@@ -51,14 +52,26 @@ def is_page_number(text: str) -> bool:
     return bool(_DASHED.search(s)) or "页" in s or "/" in s
 
 
+_DAMAGED = "PDF 文件已损坏或不完整（可能下载中断），无法读取。请重新下载或从原网页另存。"
+
+
 def _refuse(name: str, why: str) -> UnreadableInput:
     return UnreadableInput(f"无法读取“{name}”：{why}")
+
+
+def _too_many_pages(name: str, pages: int) -> UnreadableInput:
+    return _refuse(name, f"PDF 有 {pages} 页（上限 {MAX_PAGES} 页），不像是一份年度报告。请检查是否选错了文件。")
 
 
 def guard_pdf(raw: bytes, name: str) -> None:
     """Refuse a file that is not a PDF, or whose streams would inflate like a bomb, before parsing it."""
     if b"%PDF-" not in raw[:1024]:
         raise _refuse(name, "文件扩展名是 .pdf，但内容不是 PDF 文件。请确认文件是否完整，或重新下载。")
+    pages = len(_PAGE_OBJECT.findall(raw))
+    if pages > MAX_PAGES:
+        raise _too_many_pages(name, pages)
+    if b"%%EOF" not in raw[-2048:]:
+        raise _refuse(name, _DAMAGED)
     total = 0
     pos = 0
     while True:
@@ -72,19 +85,30 @@ def guard_pdf(raw: bytes, name: str) -> None:
         pos = end + len(_ENDSTREAM)
         if b"FlateDecode" not in raw[max(0, m.start() - 512) : m.start()]:
             continue
-        compressed = raw[start:end]
-        limit = min(MAX_INFLATED - total, max(len(compressed), 1024) * MAX_RATIO) + 1
-        try:
-            inflated = len(zlib.decompressobj().decompress(compressed, limit))
-        except zlib.error:
+        inflated = _inflated_size(raw[start:end], MAX_INFLATED - total)
+        if inflated is None:
             continue  # a damaged stream: pdfminer reports (or skips) it on its own
-        if inflated >= limit:
+        if inflated > MAX_INFLATED - total:
             raise _refuse(
                 name,
                 "PDF 中的数据流解压后异常巨大（疑似“压缩炸弹”，"
                 f"上限 {MAX_INFLATED // (1024 * 1024)} MB），为安全起见不予读取。请确认文件来源。",
             )
         total += inflated
+
+
+def _inflated_size(compressed: bytes, budget: int) -> int | None:
+    """Bytes a Flate stream inflates to, counted piece by piece (never held whole); stops past ``budget``."""
+    inflater = zlib.decompressobj()
+    size = 0
+    data = compressed
+    try:
+        while data and size <= budget:
+            size += len(inflater.decompress(data, _PIECE))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        return None
+    return size
 
 
 @dataclass
@@ -270,9 +294,9 @@ def pdf_document(path: Path) -> Document:
             raise _refuse(
                 name, "PDF 设有密码或已加密，无法读取文字。请提供未加密的 PDF，或复制全文保存为 .txt。"
             ) from exc
-        raise _refuse(name, "PDF 文件已损坏或不完整（可能下载中断），无法读取。请重新下载或从原网页另存。") from exc
+        raise _refuse(name, _DAMAGED) from exc
     except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
-        raise _refuse(name, "PDF 文件已损坏或不完整（可能下载中断），无法读取。请重新下载或从原网页另存。") from exc
+        raise _refuse(name, _DAMAGED) from exc
     if total_chars == 0:
         raise _refuse(
             name,
