@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..read import UnreadableInput
+from .normalize import read_cell
 from .tokens import Builder, Document
 
 #: More pages than any annual report has (they run 5–30 pages).
@@ -41,6 +42,10 @@ _ENDSTREAM = b"endstream"
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－―‐_·•]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})[\s\-—–－―‐_·•]*$"
 )
+#: A wrapped line of ragged (left-aligned) text may end this many characters short of the right edge:
+#: a closing mark may not start a line, so the last character moves down with it (``例》``).
+_WRAP_SLACK = 3
+_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _DASHED = re.compile(r"[\-—–－―‐]")
 
 
@@ -203,36 +208,111 @@ def _is_grid(table) -> bool:
     return any(sum(1 for cell in row.cells if cell is not None) >= 2 for row in table.rows)
 
 
-def _right_margin(lines: list[_Line], size: float) -> float:
-    """Where full lines end: the right edge most lines reach (justified text), else the widest line."""
-    ends = Counter(round(ln.x1 / max(size, 1.0)) for ln in lines if len(ln.text) >= 8)
-    if ends:
-        bucket, count = ends.most_common(1)[0]
-        if count >= 2:
-            return max(ln.x1 for ln in lines if round(ln.x1 / max(size, 1.0)) == bucket)
-    return max((ln.x1 for ln in lines), default=0.0)
+def _widest_shared(ends: list[float], unit: float) -> float | None:
+    """The right-most edge at least two lines reach (within a character): where wrapped lines end."""
+    buckets = Counter(round(v / unit) for v in ends)
+    shared = [b for b, n in buckets.items() if n >= 2]
+    if not shared:
+        return None
+    top = max(shared)
+    return max(v for v in ends if round(v / unit) == top)
 
 
-class _Paragraphs:
-    """Text lines → paragraphs: a line that runs to the right margin continues on the next."""
+@dataclass
+class _Margins:
+    """Where the body text of the document starts and ends, learnt from all its lines."""
 
-    def __init__(self, builder: Builder) -> None:
-        self.b = builder
-        self.text = ""
-        self.right = 0.0
+    left: float
+    right: float
+    size: float
 
-    def add(self, line: _Line, right: float, size: float) -> None:
-        if self.text and self.right >= right - 1.5 * size and not re.match(r"^[（(一二三四五六七八九十\d]", line.text):
-            self.text += line.text
-        else:
-            self.flush()
-            self.text = line.text
-        self.right = line.x1
+    @classmethod
+    def of(cls, lines: list[_Line], size: float) -> _Margins:
+        """The edges most lines share (justified text): left edge of continuation lines, right edge of full ones."""
+        unit = max(size, 1.0)
+        long = [ln for ln in lines if len(ln.text) >= 8] or lines
 
-    def flush(self) -> None:
-        if self.text:
-            self.b.line(self.text)
-        self.text = ""
+        def mode(values: list[float]) -> float | None:
+            buckets = Counter(round(v / unit) for v in values)
+            if not buckets:
+                return None
+            bucket, count = buckets.most_common(1)[0]
+            return max(v for v in values if round(v / unit) == bucket) if count >= 2 else None
+
+        left = mode([ln.x0 for ln in long])
+        right = _widest_shared([ln.x1 for ln in long], unit)
+        return cls(
+            left if left is not None else min((ln.x0 for ln in lines), default=0.0),
+            right if right is not None else max((ln.x1 for ln in lines), default=0.0),
+            unit,
+        )
+
+    def continues(self, previous: _Line, line: _Line) -> bool:
+        """``line`` carries on ``previous``'s paragraph: that one ran to the right edge, this one starts at the left."""
+        if _NUMBERED.match(line.text):  # （五）… or 六、… at the left edge is a heading, not a wrapped line
+            return False
+        return previous.x1 >= self.right - _WRAP_SLACK * self.size and line.x0 <= self.left + 0.5 * self.size
+
+
+def _paragraphs(items: list[_Line | GridRow], margins: _Margins, builder: Builder) -> None:
+    """Lines joined into paragraphs (a line wrapped by the page width is one paragraph), grid rows as they are."""
+    text, previous = "", None
+    for item in items:
+        if isinstance(item, _Line):
+            if previous is not None and margins.continues(previous, item):
+                text += item.text
+            else:
+                if text:
+                    builder.line(text)
+                text = item.text
+            previous = item
+            continue
+        if text:
+            builder.line(text)
+        text, previous = "", None
+        builder.grid_row(item)
+    if text:
+        builder.line(text)
+
+
+def _page_items(page, chars: list[dict]) -> list[_Line | GridRow]:
+    """One page in reading order: text lines (page numbers dropped) and the rows of its ruled tables."""
+    tables = [t for t in page.find_tables() if _is_grid(t)]
+    boxes = [t.bbox for t in tables]
+    free = [ch for ch in chars if not any(_inside(ch, b) for b in boxes)]
+    placed: list[tuple[float, _Line | object]] = [(ln.top, ln) for ln in _lines(free)]
+    placed += [(t.bbox[1], t) for t in tables]
+    placed.sort(key=lambda item: item[0])
+    items: list[_Line | GridRow] = []
+    for _, item in placed:
+        if isinstance(item, _Line):
+            items.append(item)
+            continue
+        for row in _grid(item):
+            if isinstance(row, tuple):
+                items.extend(_lines([ch for ch in chars if _inside(ch, row)]))
+            else:
+                items.append(row)
+    return [item for item in items if not (isinstance(item, _Line) and is_page_number(item.text))]
+
+
+def _carry_on(items: list[_Line | GridRow], page: list[_Line | GridRow]) -> None:
+    """Append a page's items; a table row broken by the page end is mended first.
+
+    Word and WPS let a row break across pages: the rest of its label (``程性信息``)
+    opens the next page as a row of its own with no figures. Such a row, in the
+    same columns as the row that ended the last page, is that row's continuation.
+    """
+    if items and page and isinstance(items[-1], list) and isinstance(page[0], list):
+        last, first = items[-1], page[0]
+        same_columns = [span for _, span, _ in last] == [span for _, span, _ in first]
+        if same_columns and all(not text or read_cell(text).kind == "text" for text, _, _ in first):
+            items[-1] = [
+                (text + more if not covered else text, span, covered)
+                for (text, span, covered), (more, _, _) in zip(last, first, strict=True)
+            ]
+            page = page[1:]
+    items.extend(page)
 
 
 def pdf_document(path: Path) -> Document:
@@ -244,48 +324,23 @@ def pdf_document(path: Path) -> Document:
 
     name = path.name
     builder = Builder("pdf")
-    paragraphs = _Paragraphs(builder)
+    items: list[_Line | GridRow] = []
+    sizes: list[float] = []
     try:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
-                raise _refuse(
-                    name, f"PDF 有 {len(pages)} 页（上限 {MAX_PAGES} 页），不像是一份年度报告。请检查是否选错了文件。"
-                )
-            total_chars = 0
+                raise _too_many_pages(name, len(pages))
             title = (pdf.metadata or {}).get("Title")
             for page in pages:
                 chars = page.chars
-                total_chars += len(chars)
-                if total_chars > MAX_CHARS:
+                sizes += (ch["size"] for ch in chars)
+                if len(sizes) > MAX_CHARS:
                     raise _refuse(
                         name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。"
                     )
-                if not chars:
-                    continue
-                tables = [t for t in page.find_tables() if _is_grid(t)]
-                boxes = [t.bbox for t in tables]
-                free = [ch for ch in chars if not any(_inside(ch, b) for b in boxes)]
-                items: list[tuple[float, object]] = [(ln.top, ln) for ln in _lines(free)]
-                items += [(t.bbox[1], t) for t in tables]
-                items.sort(key=lambda item: item[0])
-                size = sorted(ch["size"] for ch in chars)[len(chars) // 2]
-                right = _right_margin(_lines(chars), size)
-                for _, item in items:
-                    if isinstance(item, _Line):
-                        if is_page_number(item.text):
-                            continue
-                        paragraphs.add(item, right, size)
-                        continue
-                    for row in _grid(item):
-                        if isinstance(row, tuple):
-                            for line in _lines([ch for ch in chars if _inside(ch, row)]):
-                                if not is_page_number(line.text):
-                                    paragraphs.add(line, right, size)
-                            continue
-                        paragraphs.flush()
-                        builder.grid_row(row)
-            paragraphs.flush()
+                if chars:
+                    _carry_on(items, _page_items(page, chars))
     except UnreadableInput:
         raise
     except (PdfminerException, MalformedPDFException, PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -297,12 +352,15 @@ def pdf_document(path: Path) -> Document:
         raise _refuse(name, _DAMAGED) from exc
     except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
         raise _refuse(name, _DAMAGED) from exc
-    if total_chars == 0:
+    if not sizes:
         raise _refuse(
             name,
             "PDF 中没有可复制的文字（可能是扫描件或图片）。本工具不做文字识别（OCR），"
             "请找到该报告的网页版或文字版 PDF，或将正文录入后保存为 .txt 再试。",
         )
+    sizes.sort()
+    margins = _Margins.of([item for item in items if isinstance(item, _Line)], sizes[len(sizes) // 2])
+    _paragraphs(items, margins, builder)
     doc = builder.finish()
     doc.title = title if isinstance(title, str) else None
     return doc
