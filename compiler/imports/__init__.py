@@ -62,12 +62,12 @@ def parse_docx(path: str | Path) -> Report:
     return build_report(doc, path=str(path))
 
 
-def parse_pdf(path: str | Path) -> Report:
+def parse_pdf(path: str | Path, data: bytes | None = None) -> Report:
     """A text PDF (Word/WPS export): ruled tables read by position, merged cells expanded."""
     from .pdffile import pdf_document
 
     path = Path(path)
-    return build_report(pdf_document(path), path=str(path))
+    return build_report(pdf_document(path, data), path=str(path))
 
 
 def _kind(path: Path, head: bytes) -> str:
@@ -151,7 +151,7 @@ def parse_file(path: str | Path) -> Report:
         from .pdffile import guard_pdf
 
         guard_pdf(raw, path.name)
-        return parse_pdf(path)
+        return parse_pdf(path, raw)
     text, _ = decode_bytes(raw)
     return parse_text(text, path=str(path))
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..read import UnreadableInput
 from .normalize import read_cell
+from .pdfpage import Page, read_page
 from .tokens import Builder, Document
 
 #: More pages than any annual report has (they run 5–30 pages).
@@ -31,6 +32,8 @@ MAX_PAGES = 200
 #: Inflated size of all streams together: a report's fonts and pages stay far below.
 MAX_INFLATED = 200 * 1024 * 1024
 _PIECE = 1024 * 1024
+#: pdfplumber's default snap/join/intersection tolerance for ruling lines (points).
+_SNAP = 3
 #: Page objects in the file, counted before parsing: ``/Type /Page`` (not ``/Pages``).
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 #: Characters drawn on all pages together (a 30-page report has about 30,000).
@@ -154,27 +157,24 @@ def _inside(ch: dict, bbox: Box) -> bool:
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
-def _cell_text(text: str | None) -> str:
+def _cell_text(chars: list[dict]) -> str:
     """Text of one cell: lines wrapped inside the cell are joined (Chinese has no spaces to keep)."""
-    if not text:
-        return ""
-    return "".join(part.strip() for part in text.split("\n"))
+    return "".join(line.text for line in _lines(chars))
 
 
 GridRow = list[tuple[str, int, bool]]
 Box = tuple[float, float, float, float]
 
 
-def _grid(table) -> list[GridRow | Box]:
+def _grid(table, chars: list[dict]) -> list[GridRow | Box]:
     """pdfplumber's table → rows of (text, colspan, covered) as ``Builder.grid_row`` takes them.
 
     A row that is one cell as wide as the table (text framed with the table,
     a caption) is given as that cell's box: its text is read as lines.
     """
-    texts = table.extract()
     left, right = table.bbox[0], table.bbox[2]
     rows: list[GridRow | Box] = []
-    for row, row_texts in zip(table.rows, texts, strict=True):
+    for row in table.rows:
         cells: GridRow = []
         bboxes = row.cells
         present = [b for b in bboxes if b is not None]
@@ -191,7 +191,7 @@ def _grid(table) -> list[GridRow | Box]:
             span = 1
             while c + span < len(bboxes) and bboxes[c + span] is None and _spans_next(bbox, table, c + span):
                 span += 1
-            cells.append((_cell_text(row_texts[c]), span, False))
+            cells.append((_cell_text([ch for ch in chars if _inside(ch, bbox)]), span, False))
             c += span
         rows.append(cells)
     return rows
@@ -275,9 +275,21 @@ def _paragraphs(items: list[_Line | GridRow], margins: _Margins, builder: Builde
         builder.line(text)
 
 
-def _page_items(page, chars: list[dict]) -> list[_Line | GridRow]:
+def _tables(page: Page) -> list:
+    """Ruled tables of a page: pdfplumber's "lines" strategy (default tolerances) on the page's edges."""
+    from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.utils import filter_edges
+
+    edges = merge_edges(filter_edges(page.edges, min_length=1), _SNAP, _SNAP, _SNAP, _SNAP)
+    edges = filter_edges(edges, min_length=_SNAP)
+    cells = intersections_to_cells(edges_to_intersections(edges, _SNAP, _SNAP))
+    return [Table(page, group) for group in cells_to_tables(cells)]
+
+
+def _page_items(page: Page) -> list[_Line | GridRow]:
     """One page in reading order: text lines (page numbers dropped) and the rows of its ruled tables."""
-    tables = [t for t in page.find_tables() if _is_grid(t)]
+    chars = page.chars
+    tables = [t for t in _tables(page) if _is_grid(t)]
     boxes = [t.bbox for t in tables]
     free = [ch for ch in chars if not any(_inside(ch, b) for b in boxes)]
     placed: list[tuple[float, _Line | object]] = [(ln.top, ln) for ln in _lines(free)]
@@ -288,7 +300,7 @@ def _page_items(page, chars: list[dict]) -> list[_Line | GridRow]:
         if isinstance(item, _Line):
             items.append(item)
             continue
-        for row in _grid(item):
+        for row in _grid(item, chars):
             if isinstance(row, tuple):
                 items.extend(_lines([ch for ch in chars if _inside(ch, row)]))
             else:
@@ -315,43 +327,41 @@ def _carry_on(items: list[_Line | GridRow], page: list[_Line | GridRow]) -> None
     items.extend(page)
 
 
-def pdf_document(path: Path) -> Document:
+def pdf_document(path: Path, data: bytes | None = None) -> Document:
     """Read every page: ruled tables become grids, the rest text lines, in the order printed."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+    import pypdfium2 as pdfium
 
     name = path.name
     builder = Builder("pdf")
     items: list[_Line | GridRow] = []
     sizes: list[float] = []
     try:
-        with pdfplumber.open(path) as pdf:
-            pages = pdf.pages
-            if len(pages) > MAX_PAGES:
-                raise _too_many_pages(name, len(pages))
-            title = (pdf.metadata or {}).get("Title")
-            for page in pages:
-                chars = page.chars
-                sizes += (ch["size"] for ch in chars)
-                if len(sizes) > MAX_CHARS:
-                    raise _refuse(
-                        name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。"
-                    )
-                if chars:
-                    _carry_on(items, _page_items(page, chars))
-    except UnreadableInput:
-        raise
-    except (PdfminerException, MalformedPDFException, PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        pdf = pdfium.PdfDocument(data if data is not None else path)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             raise _refuse(
                 name, "PDF 设有密码或已加密，无法读取文字。请提供未加密的 PDF，或复制全文保存为 .txt。"
             ) from exc
         raise _refuse(name, _DAMAGED) from exc
-    except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
+    try:
+        if len(pdf) > MAX_PAGES:
+            raise _too_many_pages(name, len(pdf))
+        title = pdf.get_metadata_dict().get("Title")
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                content = read_page(page)
+            finally:
+                page.close()
+            sizes += (ch["size"] for ch in content.chars)
+            if len(sizes) > MAX_CHARS:
+                raise _refuse(name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。")
+            if content.chars:
+                _carry_on(items, _page_items(content))
+    except pdfium.PdfiumError as exc:
         raise _refuse(name, _DAMAGED) from exc
+    finally:
+        pdf.close()
     if not sizes:
         raise _refuse(
             name,
@@ -362,5 +372,5 @@ def pdf_document(path: Path) -> Document:
     margins = _Margins.of([item for item in items if isinstance(item, _Line)], sizes[len(sizes) // 2])
     _paragraphs(items, margins, builder)
     doc = builder.finish()
-    doc.title = title if isinstance(title, str) else None
+    doc.title = title if isinstance(title, str) and title.strip() else None
     return doc
