@@ -31,8 +31,12 @@ PDF_SUFFIXES = (".pdf",)
 
 def parse_text(text: str, *, path: str | None = None) -> Report:
     """A report copied as plain text (any of the layouts in ``compiler.imports.tokens``)."""
+    from ..schema import get_schema
+    from .glued import unglue
+
     builder = Builder("txt")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = unglue(text, get_schema())
     builder.plain_text(text)
     doc = builder.finish(cut=bool(text) and not text.endswith("\n"))
     return build_report(doc, path=path)

@@ -22,11 +22,12 @@ from ..model import Value
 from ..schema import Figure, Schema, Table
 from ..schema.gov2021 import T2_TRIAL_2019
 from ..schema.workbook import cell_ref
+from .glued import DIGIT_RUN, GluedRun, resolve
 from .labels import Hit, LabelIndex, TrialRow
 from .normalize import Cell, looks_like_value, norm, read_cell
 from .tokens import Document, Token
 
-SlotStatus = Literal["ok", "blank", "na", "unreadable", "missing"]
+SlotStatus = Literal["ok", "blank", "na", "unreadable", "missing", "glued"]
 
 #: A text token longer than this ends table 4 (it is prose, not a cell).
 _PROSE = 16
@@ -43,6 +44,8 @@ class Slot:
     text: str = ""
     reason: str = ""
     unit: str = ""
+    #: For ``glued``: the token whose digit run holds this cell and the cells around it.
+    run: Token | None = None
 
 
 @dataclass
@@ -388,6 +391,10 @@ def _place(
     placed = None if explicit else _by_gaps(cells, expected, at_eof=at_eof, end_gap=end_gap, stats=stats)
     if placed is not None:
         return placed
+    run = tokens[0].text.strip() if n == 1 else ""
+    if DIGIT_RUN.match(run) and len(run) >= expected and not tokens[0].cut and not explicit:
+        # a row whose cells were glued into one digit run: split later, by the sum rules
+        return [Slot("glued", text=run, run=tokens[0]) for _ in range(expected)]
     if at_eof:
         if not explicit and n:  # blank cells are invisible here and the rhythm did not place them
             return [Slot("missing", reason="原文在此行中断，无法确定已有的数各属哪一列") for _ in range(expected)]
@@ -525,10 +532,38 @@ class TableReader:
 
         for row in trial_t3_groups:
             self._group_values(schema.table(row.table), row, slots[row.table])
+        self._split_glued(slots)
 
         if trial_t2 and t2:
             self._trial_t2_finding(schema.table(t2))
         return self._finish(slots, found, t2 if trial_t2 else None)
+
+    def _split_glued(self, slots: dict[str, dict[int, list[Slot]]]) -> None:
+        """Digit runs standing for several cells: the cut the sum rules allow, when it is the only one."""
+        runs: dict[int, tuple[GluedRun, list[Slot]]] = {}
+        known: dict[str, int | float | None] = {}
+        for table in self.schema.tables:
+            for r, placed in sorted(slots[table.id].items()):
+                for fig, slot in zip(table.rows[r - 1], placed, strict=True):
+                    if slot.status == "glued" and slot.run is not None:
+                        run, members = runs.setdefault(id(slot.run), (GluedRun(slot.text, ()), []))
+                        run.keys = (*run.keys, fig.key)
+                        members.append(slot)
+                    elif slot.status == "ok" and not slot.unit:
+                        known[fig.key] = slot.value
+        if not runs:
+            return
+        solved = resolve([run for run, _ in runs.values()], known, self.schema.rules)
+        for run, members in runs.values():
+            for key, slot in zip(run.keys, members, strict=True):
+                if key in solved:
+                    slot.status, slot.value, slot.text = "ok", solved[key], str(solved[key])
+                    continue
+                slot.status = "unreadable"
+                many = run.exhausted or len(run.candidates or ()) > 1
+                slot.reason = f"所在行的数字连在一起（“{run.text}”），" + (
+                    "有不止一种拆法符合勾稽关系，无法确定各数" if many else "没有一种拆法符合勾稽关系"
+                )
 
     # ------------------------------------------------------------------ rows
     def _store(self, table: Table, row: int, label: str, placed: list[Slot], into: dict[int, list[Slot]]) -> None:
