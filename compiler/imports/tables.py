@@ -116,6 +116,11 @@ def _classify(doc: Document, index: LabelIndex) -> list[_Class]:
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if tok.header:  # a Markdown header row names columns (or nothing): never a value or a row
+            hits = [h for h in index.lookup(tok.text) if h.kind not in ("row", "group")]
+            out[i] = _Class("label", hits=hits, text=tok.text) if hits else _Class("skip")
+            i += 1
+            continue
         if tok.covered or read_cell(tok.text).kind != "text":
             out[i] = _Class("value")
             i += 1
@@ -233,6 +238,9 @@ class _Walker:
         return local[0]
 
     def _label(self, i: int, tok: Token, hit: Hit, c: _Class) -> None:
+        row = self.row
+        if row is not None and row.hit == hit and not row.tokens:
+            self.row = None  # a heading repeating the row's label above the row itself (converted Markdown)
         self._close_row(i)
         if hit.kind in ("row", "group"):
             self._enter(hit.table)
@@ -242,7 +250,15 @@ class _Walker:
         if hit.table:
             self._enter(hit.table)
         if hit.table == self.t4_table and hit.kind == "header" and self.t4_active:
-            self._t4_header(i, self.index.t4_groups.get(norm(hit.text)))
+            self._t4_header(i, self._t4_group(tok.text, hit))
+
+    def _t4_group(self, text: str, hit: Hit) -> int | None:
+        """The table-4 group a header starts: the longest group name it holds (行政诉讼（复议后起诉） → 复议后起诉)."""
+        n = norm(text)
+        names = [name for name in self.index.t4_groups if name in n]
+        if names:
+            return self.index.t4_groups[max(names, key=len)]
+        return self.index.t4_groups.get(norm(hit.text))
 
     def _t4_header(self, i: int, group: int | None) -> None:
         """A table-4 header: a group header after numbers starts the next segment."""
@@ -488,6 +504,8 @@ class TableReader:
         self.headings = headings
         self.findings: list[Finding] = []
         self.unread: set[str] = set()
+        #: (table, row) stored from a label with no cell after it: replaced by a later occurrence.
+        self._bare: set[tuple[str, int]] = set()
 
     def read(self) -> TablesResult:
         walker = _Walker(self.schema, self.index, self.doc, self.headings)
@@ -523,7 +541,7 @@ class TableReader:
                 explicit_label=self.doc.tokens[row.label_index].explicit,
             )
             found.add(row.table)
-            self._store(table, row.hit.row, row.label, placed, slots[row.table])
+            self._store(table, row.hit.row, row.label, placed, slots[row.table], bare=not row.tokens)
 
         t4 = next((t for t in schema.tables if t.section == 4), None)
         if t4 is not None and walker.segments:
@@ -566,8 +584,21 @@ class TableReader:
                 )
 
     # ------------------------------------------------------------------ rows
-    def _store(self, table: Table, row: int, label: str, placed: list[Slot], into: dict[int, list[Slot]]) -> None:
+    def _store(
+        self, table: Table, row: int, label: str, placed: list[Slot], into: dict[int, list[Slot]], *, bare: bool = False
+    ) -> None:
+        """Keep a row's placed cells; a second occurrence wins only over a bare first one.
+
+        ``bare``: the label stood with no cell at all after it — a heading that
+        repeats the row's label above the row itself (converted Markdown), or the
+        label of a row printed later. It never hides the row that has figures.
+        """
+        if (table.id, row) in self._bare:
+            self._bare.discard((table.id, row))
+            del into[row]
         if row in into:
+            if bare:
+                return
             old = into[row]
             if [(s.status, s.value) for s in old] != [(s.status, s.value) for s in placed]:
                 fig = table.rows[row - 1][0]
@@ -578,6 +609,8 @@ class TableReader:
                 )
             return
         into[row] = placed
+        if bare:
+            self._bare.add((table.id, row))
 
     def _t4(self, table: Table, segments: list[Segment], stats: GapStats, into: dict[int, list[Slot]]) -> None:
         per_group = len(table.rows[0])
