@@ -119,6 +119,12 @@ _ENTRIES = (
     CatalogEntry("IMPORT_NARRATIVE_MERGED", "notice", "总体情况中不属于五个小节的段落并入前一小节", raised_by="import"),
     CatalogEntry("IMPORT_NOT_APPLICABLE", "notice", "单元格填“/”（不适用），按空白处理", raised_by="import"),
     CatalogEntry("IMPORT_UNIT_CONVERTED", "notice", "金额带单位“元”，已换算为万元", raised_by="import"),
+    CatalogEntry(
+        "IMPORT_ROWS_BY_ORDER",
+        "notice",
+        "已发布报告中行标签与数字错位，按格式行序放置并经勾稽关系核对",
+        raised_by="import",
+    ),
     # ---- batch (raised by compiler.batch across files)
     CatalogEntry(
         "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..read import UnreadableInput
-from .normalize import read_cell
+from .normalize import is_page_number, read_cell
 from .pdfpage import Page, read_page
 from .tokens import Builder, Document
 
@@ -31,6 +31,10 @@ from .tokens import Builder, Document
 MAX_PAGES = 200
 #: Inflated size of all streams together: a report's fonts and pages stay far below.
 MAX_INFLATED = 200 * 1024 * 1024
+#: A wrapped line of ragged (left-aligned) text may end this many characters short of the right edge:
+#: a closing mark may not start a line, so the last character moves down with it (``例》``).
+_WRAP_SLACK = 3
+_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PIECE = 1024 * 1024
 #: pdfplumber's default snap/join/intersection tolerance for ruling lines (points).
 _SNAP = 3
@@ -41,25 +45,6 @@ MAX_CHARS = 1_000_000
 
 _STREAM = re.compile(rb"stream\r?\n")
 _ENDSTREAM = b"endstream"
-#: Page-number lines: ``-2-``, ``— 2 —``, ``- 2 -``, ``第 2 页``, ``第2页 共5页``, ``2/5``.
-_PAGE_NUMBER = re.compile(
-    r"^[\s\-—–－―‐_·•]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})[\s\-—–－―‐_·•]*$"
-)
-#: A wrapped line of ragged (left-aligned) text may end this many characters short of the right edge:
-#: a closing mark may not start a line, so the last character moves down with it (``例》``).
-_WRAP_SLACK = 3
-_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
-_DASHED = re.compile(r"[\-—–－―‐]")
-
-
-def is_page_number(text: str) -> bool:
-    """A line that is only a page number; a bare number counts only with dashes or 第/页 around it."""
-    s = text.strip()
-    if not _PAGE_NUMBER.match(s):
-        return False
-    return bool(_DASHED.search(s)) or "页" in s or "/" in s
-
-
 _DAMAGED = "PDF 文件已损坏或不完整（可能下载中断），无法读取。请重新下载或从原网页另存。"
 
 

@@ -25,6 +25,7 @@ from ..schema.workbook import cell_ref
 from .glued import DIGIT_RUN, GluedRun, resolve
 from .labels import Hit, LabelIndex, TrialRow
 from .normalize import Cell, looks_like_value, norm, read_cell
+from .scrambled import place
 from .tokens import Document, Token
 
 SlotStatus = Literal["ok", "blank", "na", "unreadable", "missing", "glued"]
@@ -61,6 +62,8 @@ class RawRow:
     tokens: list[Token] = field(default_factory=list)
     end_gap: int | None = None
     at_eof: bool = False
+    #: The table's labels were displaced from their numbers and this row could not be placed by row order.
+    unplaced: bool = False
 
 
 @dataclass
@@ -174,6 +177,8 @@ class _Walker:
         self.rows_started: set[str] = set()
         self.t2_table = table_of_section(schema, 2)
         self.t4_table = table_of_section(schema, 4)
+        #: Per table, value tokens met while no row was open (rows of numbers printed without a label).
+        self.loose: dict[str, list[Token]] = {}
 
     def run(self) -> None:
         toks = self.doc.tokens
@@ -195,6 +200,8 @@ class _Walker:
                     self.row.tokens.append(tok)
                 elif self.zone == self.t4_table and self.t4_active:
                     self._t4_add(tok)
+                elif self.zone is not None:
+                    self.loose.setdefault(self.zone, []).append(tok)  # numbers with no label before them
                 continue
             if c.kind == "trial":
                 self._close_row(i)
@@ -276,8 +283,18 @@ class _Walker:
         if group is not None and (self.segments or self.t4_next is not None):
             self.t4_next = group if self.t4_next is None else min(self.t4_next, group)
 
+    def _wraps(self, row: RawRow | None, tok: Token) -> bool:
+        """``tok`` completes the label of ``row`` (no numbers yet): together they still name that row."""
+        if row is None or row.tokens or row.hit is None or len(row.label) + len(tok.text) > _MAX_LABEL:
+            return False
+        return row.hit in self.index.lookup(row.label + tok.text)
+
     def _text(self, i: int, tok: Token) -> None:
         row = self.row
+        if self._wraps(row, tok):  # the rest of a label wrapped onto the next line
+            assert row is not None
+            row.label += tok.text
+            return
         if row is not None:
             same_row = row.bounded and tok.bounded and self.doc.tokens[row.label_index].para == tok.para
             if same_row or looks_like_value(tok.text):
@@ -510,6 +527,8 @@ class TableReader:
     def read(self) -> TablesResult:
         walker = _Walker(self.schema, self.index, self.doc, self.headings)
         walker.run()
+        for table in self.schema.tables:
+            self._unscramble(walker, table.id)
         schema = self.schema
         widths = {(t.id, r + 1): len(row) for t in schema.tables for r, row in enumerate(t.rows)}
         stats = _gap_stats(walker.rows, widths)
@@ -532,6 +551,13 @@ class TableReader:
                     trial_t3_groups.append(row)
                 continue
             width = widths[(row.table, row.hit.row)]
+            if row.unplaced:
+                reason = "原文中该表的行标签与数字错位，按固定行序和勾稽关系无法唯一确定该行的数字"
+                found.add(row.table)
+                self._store(
+                    table, row.hit.row, row.label, [Slot("unreadable", reason=reason)] * width, slots[row.table]
+                )
+                continue
             placed = _place(
                 row.tokens,
                 width,
@@ -555,6 +581,53 @@ class TableReader:
         if trial_t2 and t2:
             self._trial_t2_finding(schema.table(t2))
         return self._finish(slots, found, t2 if trial_t2 else None)
+
+    def _unscramble(self, walker: _Walker, table_id: str) -> None:
+        """A table whose labels were displaced from their numbers: place its unsure rows by row order.
+
+        A row is sure when its label and numbers share one printed row. When the
+        table has at least two bare row labels, every other row is unsure: its
+        numbers are pooled with the unlabelled rows of numbers and placed by
+        ``scrambled.place`` (fixed row order, checked by the sum rules).
+        """
+        rows = [r for r in walker.rows if r.table == table_id and r.hit is not None and r.hit.kind == "row"]
+        toks = self.doc.tokens
+
+        def sure(row: RawRow) -> bool:
+            para = toks[row.label_index].para
+            return bool(row.tokens) and all(t.para == para for t in row.tokens)
+
+        with_numbers = {r.hit.row for r in rows if r.tokens and r.hit is not None}
+        bare = {r.hit.row for r in rows if not r.tokens and r.hit is not None and r.hit.row not in with_numbers}
+        if len(bare) < 2:
+            return
+        certain = {r.hit.row: r.tokens for r in rows if sure(r) and r.hit is not None}
+        unsure = [r for r in rows if r.hit is not None and r.hit.row not in certain]
+        pool = [t for r in unsure for t in r.tokens] + walker.loose.get(table_id, [])
+        order = {id(t): k for k, t in enumerate(toks)}
+        pool.sort(key=lambda t: order[id(t)])
+        unlabelled = walker.loose.get(table_id, [])
+        placed = place(self.schema, table_id, certain, sorted({r.hit.row for r in unsure if r.hit}), pool, unlabelled)
+        if placed is None:
+            return
+        seen: set[int] = set()
+        for row in unsure:
+            assert row.hit is not None
+            if row.hit.row in seen:
+                walker.rows.remove(row)
+                continue
+            seen.add(row.hit.row)
+            row.tokens = list(placed.rows.get(row.hit.row, []))
+            row.unplaced = row.hit.row in placed.unplaced
+            row.bounded, row.at_eof = True, False
+        if placed.unplaced:
+            return
+        self._add(
+            "IMPORT_ROWS_BY_ORDER",
+            f"{self.schema.table(table_id).sheet}的行标签与数字在原文中错位，"
+            f"{len(seen)} 行的数字按格式规定的行序放置，并经勾稽关系核对无误，请对照原文确认。",
+            sheet=self.schema.table(table_id).sheet,
+        )
 
     def _split_glued(self, slots: dict[str, dict[int, list[Slot]]]) -> None:
         """Digit runs standing for several cells: the cut the sum rules allow, when it is the only one."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalize import read_cell
+from .normalize import is_page_number, read_cell
 
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b\ufeff]*$")
 _PIPES = ("|", "｜")
@@ -100,14 +100,19 @@ class Builder:
     def line(self, line: str) -> None:
         s = _MD_HEADING.sub("", line.strip())
         last_row, self._last_row = self._last_row, []
+        if is_page_number(s):  # ``-2-`` from a PDF's footer, between two rows of a table: not content
+            return
         if s in _PIPES:
             self._cell_then_pipe()
             return
         if any(p in s for p in _PIPES) or "\t" in s:
-            if _RULE.match(s):  # a drawn rule such as |---|---|: the row above it is a Markdown header row
+            if _RULE.match(s):  # a drawn rule such as |---|---|
                 self._pending = []
-                for tok in last_row:
-                    tok.header = True
+                # the row above it is a Markdown header row — unless it holds figures (converters also put
+                # a table's first data row there)
+                if not any(read_cell(tok.text).kind == "number" for tok in last_row):
+                    for tok in last_row:
+                        tok.header = True
                 return
             self._pipe_row(s)
             return
