@@ -32,6 +32,8 @@ SlotStatus = Literal["ok", "blank", "na", "unreadable", "missing", "glued"]
 
 #: A text token longer than this ends table 4 (it is prose, not a cell).
 _PROSE = 16
+#: A column head at least this long names its table; a shorter one (其他, 总计) is shared by several.
+_SPECIFIC = 4
 #: No printed label (nor a label split over several cells) is longer than this.
 _MAX_LABEL = 100
 
@@ -254,8 +256,8 @@ class _Walker:
             self.rows_started.add(hit.table)
             self.row = RawRow(hit.table, hit, c.text, i, tok.bounded, trial=c.trial_row)
             return
-        if hit.table:
-            self._enter(hit.table)
+        if hit.table and (self.zone is None or len(norm(hit.text)) >= _SPECIFIC):
+            self._enter(hit.table)  # a generic head (其他, 总计) does not take us out of the table we are in
         if hit.table == self.t4_table and hit.kind == "header" and self.t4_active:
             self._t4_header(i, self._t4_group(tok.text, hit))
 
