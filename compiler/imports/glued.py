@@ -115,6 +115,10 @@ def _cut(line: str, mapped, patterns: _Patterns) -> list[str]:
     for start, end in spans:
         for m in patterns.labels.finditer(normed, start, end):
             cuts |= {m.start(), m.end()}
+    for k, (_, body, section) in enumerate(sections):
+        if section not in patterns.table_sections:  # a narrative part: its sub-headings （一）（二）… in order
+            end = sections[k + 1][0] if k + 1 < len(sections) else len(normed)
+            cuts |= _subheadings(normed, body, end)
     pieces: list[str] = []
     previous = 0
     for cut in sorted(cuts | {len(normed)}):
@@ -124,6 +128,21 @@ def _cut(line: str, mapped, patterns: _Patterns) -> list[str]:
             pieces.append(piece)
         previous = source_cut
     return pieces
+
+
+_SUBHEADING = re.compile(r"\(([一二三四五六七八九十])\)")
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _subheadings(normed: str, start: int, end: int) -> set[int]:
+    """Where （一）, （二）, … start in ``normed[start:end]``, taken only in their order (a later （一） is prose)."""
+    cuts: set[int] = set()
+    expected = 0
+    for m in _SUBHEADING.finditer(normed, start, end):
+        if expected < len(_NUMERALS) and m.group(1) == _NUMERALS[expected]:
+            cuts.add(m.start())
+            expected += 1
+    return cuts
 
 
 # --------------------------------------------------------------------------- splitting digit runs
