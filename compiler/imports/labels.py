@@ -105,7 +105,11 @@ class LabelIndex:
         found = {
             hit
             for num, label, hit in self.numbered
-            if num == number and (label.startswith(body) or body.startswith(label)) and len(label) >= _MIN_PREFIX
+            if num == number
+            and (
+                ((label.startswith(body) or body.startswith(label)) and len(label) >= _MIN_PREFIX)
+                or body.startswith(label + "(")  # the label, then its bracketed note cut short: （二）部分公开（区分…
+            )
         }
         if not found:
             found = self._numbered_close(number, body)

@@ -114,13 +114,16 @@ class _Class:
     trial_row: TrialRow | None = None
 
 
-def _classify(doc: Document, index: LabelIndex) -> list[_Class]:
+def _classify(doc: Document, index: LabelIndex, headings: dict[int, int] | None = None) -> list[_Class]:
     """Each token: a value cell, a label (possibly split over up to four tokens), a 2019 marker, or text."""
     toks = doc.tokens
     out: list[_Class] = [_Class("text") for _ in toks]
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if headings and i in headings:  # a section heading is read as such, never joined to the label after it
+            i += 1
+            continue
         if tok.header:  # a Markdown header row names columns (or nothing): never a value or a row
             hits = [h for h in index.lookup(tok.text) if h.kind not in ("row", "group")]
             out[i] = _Class("label", hits=hits, text=tok.text) if hits else _Class("skip")
@@ -184,7 +187,7 @@ class _Walker:
 
     def run(self) -> None:
         toks = self.doc.tokens
-        classes = _classify(self.doc, self.index)
+        classes = _classify(self.doc, self.index, self.headings)
         for i, tok in enumerate(toks):
             c = classes[i]
             if c.kind == "skip":
