@@ -333,7 +333,7 @@ CASES: tuple[Case, ...] = (
         "published_html_span_bomb",
         K_PUBLISHED,
         "首行 3000 个 rowspan=8000 的单元格（合并单元格展开有上限）",
-        published(1, "IMPORT_MISSING"),
+        published(1, "IMPORT_TABLE_MISSING"),
     ),
     Case(
         "published_scanned_pdf",
@@ -876,7 +876,7 @@ def test_unexpected_error_shows_no_local_variables(tmp_path: Path) -> None:
     """Typer's pretty traceback must not print locals (they may hold report contents)."""
     assert app.pretty_exceptions_show_locals is False
     script = (
-        "import os, compiler.render.cli as m\n"
+        "import os, compiler.cli.compile as m\n"
         "def boom(*a, **k):\n"
         "    report_text = os.environ['NIANBAO_SECRET']\n"
         "    raise RuntimeError('boom')\n"

@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from synth import consistent_report
 from test_import_layouts import grid_lines, narrative_lines
 
 from compiler.imports import parse_text
 from compiler.imports.glued import GluedRun, resolve, splits, unglue
 from compiler.model import Report
 from compiler.schema import get_schema
-from compiler.synth import consistent_report
 
 SCHEMA = get_schema()
 

@@ -20,6 +20,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from synth import consistent_report
 from test_import_layouts import cell_text, narrative_lines
 
 from compiler.imports import parse_file
@@ -28,7 +29,6 @@ from compiler.model import Report
 from compiler.render.pdf import write_pdf
 from compiler.schema import get_schema
 from compiler.schema.types import GridCell
-from compiler.synth import consistent_report
 
 SCHEMA = get_schema()
 T3 = SCHEMA.table("t3")

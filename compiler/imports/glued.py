@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -184,9 +184,9 @@ class GluedRun:
     exhausted: bool = False
 
 
-def _holds(rule: Rule, values: dict[str, int | float | None]) -> bool | None:
+def _holds(rule: Rule, values: Mapping[str, int | float | None]) -> bool | None:
     """Whether ``rule`` holds on ``values``; ``None`` when one of its cells is not known."""
-    total = 0
+    total: float = 0
     for sign, keys in ((1, rule.left), (-1, rule.right)):
         for key in keys:
             v = values.get(key)
@@ -196,26 +196,27 @@ def _holds(rule: Rule, values: dict[str, int | float | None]) -> bool | None:
     return abs(total) < 1e-9
 
 
-def resolve(runs: list[GluedRun], known: dict[str, int | float | None], rules: tuple[Rule, ...]) -> dict[str, int]:
+def resolve(runs: list[GluedRun], known: Mapping[str, int | float | None], rules: tuple[Rule, ...]) -> dict[str, int]:
     """Values of the runs' cells that exactly one cut (or one combination of cuts) gives; the rest are absent."""
     inside: dict[int, list[Rule]] = {}
     for k, run in enumerate(runs):
         keys = set(run.keys)
         inside[k] = [r for r in rules if set(r.left) | set(r.right) <= keys]
-        run.candidates = []
+        candidates: list[tuple[int, ...]] = []
         for count, cut in enumerate(splits(run.text, len(run.keys))):
             if count >= _MAX_SPLITS:
                 run.exhausted = True
-                run.candidates = []
+                candidates = []
                 break
-            values = dict(zip(run.keys, cut, strict=True))
-            if all(_holds(r, values) for r in inside[k]):
-                run.candidates.append(cut)
+            cells = dict(zip(run.keys, cut, strict=True))
+            if all(_holds(r, cells) for r in inside[k]):
+                candidates.append(cut)
+        run.candidates = candidates
     values: dict[str, int | float | None] = dict(known)
     solved: dict[str, int] = {}
     open_runs = [run for run in runs if run.candidates and not run.exhausted]
     for run in open_runs:
-        if len(run.candidates or ()) == 1:
+        if run.candidates is not None and len(run.candidates) == 1:
             solved.update(zip(run.keys, run.candidates[0], strict=True))
     values.update(solved)
     ambiguous = [run for run in open_runs if len(run.candidates or ()) > 1]
@@ -238,17 +239,18 @@ def _linked(runs: list[GluedRun], rules: tuple[Rule, ...]) -> list[list[GluedRun
         return k
 
     for rule in rules:
-        members = {owner[key] for key in (*rule.left, *rule.right) if key in owner}
-        first = next(iter(members), None)
-        for other in members:
-            parent[find(other)] = find(first)
+        members = sorted({owner[key] for key in (*rule.left, *rule.right) if key in owner})
+        for other in members[1:]:
+            parent[find(other)] = find(members[0])
     groups: dict[int, list[GluedRun]] = {}
     for k, run in enumerate(runs):
         groups.setdefault(find(k), []).append(run)
     return list(groups.values())
 
 
-def _solve_together(group: list[GluedRun], values: dict[str, int | float | None], rules: tuple[Rule, ...]) -> dict:
+def _solve_together(
+    group: list[GluedRun], values: Mapping[str, int | float | None], rules: tuple[Rule, ...]
+) -> dict[str, int]:
     """Cells of ``group`` that take the same value in every combination of cuts the rules allow."""
     combos = 1
     for run in group:

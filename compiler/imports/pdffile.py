@@ -21,6 +21,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from ..read import UnreadableInput
 from .normalize import is_page_number, read_cell
@@ -268,7 +269,8 @@ def _tables(page: Page) -> list:
     edges = merge_edges(filter_edges(page.edges, min_length=1), _SNAP, _SNAP, _SNAP, _SNAP)
     edges = filter_edges(edges, min_length=_SNAP)
     cells = intersections_to_cells(edges_to_intersections(edges, _SNAP, _SNAP))
-    return [Table(page, group) for group in cells_to_tables(cells)]
+    # pdfplumber's Table only groups the cells into rows here; it reads no page attribute but ``chars``
+    return [Table(cast(Any, page), group) for group in cells_to_tables(cells)]
 
 
 def _page_items(page: Page) -> list[_Line | GridRow]:

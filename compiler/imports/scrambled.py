@@ -56,7 +56,7 @@ def _values(line: list[Token]) -> list[int | float | None]:
 
 
 def _holds(rule: Rule, values: dict[str, int | float | None]) -> bool | None:
-    total = 0
+    total: float = 0
     for sign, keys in ((1, rule.left), (-1, rule.right)):
         for key in keys:
             v = values.get(key)
