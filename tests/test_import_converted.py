@@ -192,3 +192,12 @@ def test_scrambled_rows_without_enough_numbers_stay_null() -> None:
             assert got == report.value(fig.key) if got is not None else fig.key in named, (seed, fig.key)
         assert not any(f.code == "IMPORT_ROWS_BY_ORDER" for f in parsed.origin.findings)
         assert any(parsed.value(f.key) is None for r in displaced for f in T3.rows[r - 1])
+
+
+@pytest.mark.parametrize("heading", ["五、存在的主要问题及整改措施", "五、存在的主要问题及改进措施", "## 五、存在的主要问题及改进情况"])
+def test_section_five_heading_variants(heading: str) -> None:
+    report = printed(1)
+    text = ocr_markdown(report).replace(f"## {_heading(5)}", heading)
+    parsed = parse_text(text)
+    assert parsed.narrative["narr_s5"] == report.narrative["narr_s5"]
+    assert not any(f.code == "IMPORT_SECTION_MISSING" for f in parsed.origin.findings)
