@@ -194,7 +194,9 @@ def test_scrambled_rows_without_enough_numbers_stay_null() -> None:
         assert any(parsed.value(f.key) is None for r in displaced for f in T3.rows[r - 1])
 
 
-@pytest.mark.parametrize("heading", ["五、存在的主要问题及整改措施", "五、存在的主要问题及改进措施", "## 五、存在的主要问题及改进情况"])
+@pytest.mark.parametrize(
+    "heading", ["五、存在的主要问题及整改措施", "五、存在的主要问题及改进措施", "## 五、存在的主要问题及改进情况"]
+)
 def test_section_five_heading_variants(heading: str) -> None:
     report = printed(1)
     text = ocr_markdown(report).replace(f"## {_heading(5)}", heading)

@@ -184,7 +184,7 @@ class GluedRun:
     exhausted: bool = False
 
 
-def _holds(rule: Rule, values: Mapping[str, int | float | None]) -> bool | None:
+def rule_holds(rule: Rule, values: Mapping[str, int | float | None]) -> bool | None:
     """Whether ``rule`` holds on ``values``; ``None`` when one of its cells is not known."""
     total: float = 0
     for sign, keys in ((1, rule.left), (-1, rule.right)):
@@ -209,7 +209,7 @@ def resolve(runs: list[GluedRun], known: Mapping[str, int | float | None], rules
                 candidates = []
                 break
             cells = dict(zip(run.keys, cut, strict=True))
-            if all(_holds(r, cells) for r in inside[k]):
+            if all(rule_holds(r, cells) for r in inside[k]):
                 candidates.append(cut)
         run.candidates = candidates
     values: dict[str, int | float | None] = dict(known)
@@ -264,7 +264,7 @@ def _solve_together(
         trial = dict(values)
         for run, cut in zip(group, combo, strict=True):
             trial.update(zip(run.keys, cut, strict=True))
-        if all(_holds(r, trial) is not False for r in touching):
+        if all(rule_holds(r, trial) is not False for r in touching):
             surviving.append(combo)
     out: dict[str, int] = {}
     for k, run in enumerate(group):

@@ -17,7 +17,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from ..schema import Rule, Schema
+from ..schema import Schema
+from .glued import rule_holds
 from .normalize import read_cell
 from .tokens import Token
 
@@ -53,17 +54,6 @@ def has_loose_row(schema: Schema, table_id: str, unlabelled: list[Token]) -> boo
 
 def _values(line: list[Token]) -> list[int | float | None]:
     return [read_cell(t.text).value if read_cell(t.text).kind == "number" else None for t in line]
-
-
-def _holds(rule: Rule, values: dict[str, int | float | None]) -> bool | None:
-    total: float = 0
-    for sign, keys in ((1, rule.left), (-1, rule.right)):
-        for key in keys:
-            v = values.get(key)
-            if v is None:
-                return None
-            total += sign * v
-    return abs(total) < 1e-9
 
 
 def place(
@@ -104,7 +94,7 @@ def place(
         trial = dict(known)
         for r, k in zip(labels, chosen, strict=True):
             trial.update(zip((f.key for f in table.rows[r - 1]), _values(lines[k]), strict=True))
-        verdicts = [_holds(rule, trial) for rule in rules]
+        verdicts = [rule_holds(rule, trial) for rule in rules]
         if any(v is False for v in verdicts) or not any(v is True for v in verdicts):
             continue  # a sum fails, or nothing checks this placement
         good.append(chosen)
