@@ -4,8 +4,9 @@ The fixtures are written here: a Word file built the way real offices lay
 out the report (title over two lines, ``-N-`` page numbers in the footer, a
 label column wider than its label, a numbered label misprinted, table 3's
 （六）其他处理 printed as one row as in the 2019 format), turned into a PDF by
-LibreOffice. What was printed must come back; what was not printed comes
-back null with a finding; nothing is invented.
+LibreOffice (and once without ruling lines, for the text fallback). What was
+printed must come back; what was not printed comes back null with a finding;
+nothing is invented.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def _footer_page_number(document: docx.Document) -> None:
     footer.add_run("-")
 
 
-def wps_docx(report: Report, path: Path, *, one_row_other: bool = False, typo: bool = False) -> Path:
+def wps_docx(
+    report: Report, path: Path, *, one_row_other: bool = False, typo: bool = False, ruled: bool = True
+) -> Path:
     """The report laid out as real offices do it in Word/WPS (see the module docstring)."""
     head, s1, s5, s6 = narrative_lines(report)
     document = docx.Document()
@@ -98,7 +101,8 @@ def wps_docx(report: Report, path: Path, *, one_row_other: bool = False, typo: b
             grid, sums = _one_row_other(grid, report)
         rows = max(c.row + c.rowspan for c in grid)
         sheet = document.add_table(rows=rows, cols=table.grid_cols)
-        sheet.style = "Table Grid"
+        if ruled:
+            sheet.style = "Table Grid"
         cols = table.grid_cols
         cells = sheet._cells
         for c in grid:
@@ -124,6 +128,7 @@ def pdfs(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tu
         ("plain", {}, 1),
         ("typo", {"typo": True}, 2),
         ("one_row_other", {"one_row_other": True}, 3),
+        ("unruled", {"ruled": False}, 4),
     ):
         report = _report(seed)
         source = wps_docx(report, tmp / f"{name}.docx", **options)
@@ -178,6 +183,23 @@ def test_other_processing_as_one_row_stays_null_and_is_said(pdfs) -> None:
     assert {parsed.value(k) for k in sub_rows} == {None}
     trial = [f for f in parsed.origin.findings if f.code == "TRIAL_FORMAT_2019"]
     assert trial and "（六）其他处理" in trial[0].message
+
+
+@pytest.mark.slow
+@pytest.mark.office
+def test_table_without_rules_is_never_misread(pdfs) -> None:
+    """No ruling lines and labels wrapped in narrow columns: the text fallback reads what lines up, the rest is null
+    with a finding for its row — never a number from another cell."""
+    report, path = pdfs["unruled"]
+    parsed = parse_file(path)
+    rows_named = {f.key for f in parsed.origin.findings if f.key}
+    for table in SCHEMA.tables:
+        for row in table.rows:
+            got = [parsed.value(f.key) for f in row]
+            assert all(g is None or g == report.value(f.key) for f, g in zip(row, got, strict=True)), row[0].key
+            if any(g is None and report.value(f.key) is not None for f, g in zip(row, got, strict=True)):
+                assert {f.key for f in row} & rows_named, row[0].key
+    assert parsed.tables["t2"] == report.tables["t2"]  # short rows fit on one line: read by the text fallback
 
 
 @pytest.mark.parametrize(
