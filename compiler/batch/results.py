@@ -18,6 +18,7 @@ from . import FAILED
 #: Longest agency-supplied string kept in a result (a 100,000-character name is cut, not carried around).
 MAX_TEXT = 2000
 
+
 def batch_finding(code: str, message: str) -> Finding:
     """A file-level finding of the batch (no cell), built from its catalogue entry."""
     return CATALOG[code].at(cut(message))

@@ -41,6 +41,7 @@ class SkippedLike(Protocol):
     @property
     def reason(self) -> str: ...
 
+
 SUMMARY_NAME = "汇总.xlsx"
 SHEET_FILES = "文件汇总"
 SHEET_FINDINGS = "问题清单"
