@@ -107,6 +107,12 @@ _ENTRIES = (
     # ---- importer: published reports (raised by compiler.imports)
     CatalogEntry("IMPORT_UNREADABLE", "error", "已发布报告中某个数字无法读取，已留空", raised_by="import"),
     CatalogEntry("IMPORT_TABLE_MISSING", "error", "已发布报告中找不到某张表，其全部数字已留空", raised_by="import"),
+    CatalogEntry(
+        "IMPORT_TABLE_UNREADABLE",
+        "error",
+        "已发布报告中有某张表的标题，但读不出其中任何一行，其全部数字已留空",
+        raised_by="import",
+    ),
     CatalogEntry("IMPORT_MISSING", "error", "已发布报告中找不到某行或某个数字，已留空", raised_by="import"),
     CatalogEntry(
         "IMPORT_SECTION_MISSING", "warning", "已发布报告中找不到某部分的标题，该部分文字为空", raised_by="import"

@@ -203,3 +203,16 @@ def test_section_five_heading_variants(heading: str) -> None:
     parsed = parse_text(text)
     assert parsed.narrative["narr_s5"] == report.narrative["narr_s5"]
     assert not any(f.code == "IMPORT_SECTION_MISSING" for f in parsed.origin.findings)
+
+
+def test_table_present_but_unreadable_is_not_called_missing() -> None:
+    """Section 二's heading is there but its table is an image (nothing readable): said as unreadable, not absent."""
+    report = printed(2)
+    text = ocr_markdown(report)
+    start, end = text.index(f"## {_heading(2)}"), text.index(f"## {_heading(3)}")
+    text = text[:start] + f"## {_heading(2)}\n\n![表二](image1.png)\n\n" + text[end:]
+    parsed = parse_text(text)
+    codes = {f.code: f for f in parsed.origin.findings if f.sheet == T2.sheet and f.key is None}
+    assert "IMPORT_TABLE_UNREADABLE" in codes and "IMPORT_TABLE_MISSING" not in codes
+    assert _heading(2) in codes["IMPORT_TABLE_UNREADABLE"].message
+    assert parsed.tables["t3"] == report.tables["t3"]

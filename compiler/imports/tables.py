@@ -249,6 +249,15 @@ class TableReader(TrialFormat):
             if table.id not in found:
                 self.unread.update(f.key for f in table.figures())
                 n = sum(len(r) for r in table.rows)
+                if table.section in self.headings.values():  # the table is there; its rows could not be read
+                    heading = self.schema.sections[table.section - 1].heading
+                    self._add(
+                        "IMPORT_TABLE_UNREADABLE",
+                        f"原文中有第{heading.split('、', 1)[0]}部分“{heading}”，但没有读出{table.sheet}的任何一行"
+                        f"（表格可能是图片，或文字顺序已被打乱），其全部 {n} 个数字留空（null）。请对照原文填写。",
+                        sheet=table.sheet,
+                    )
+                    continue
                 self._add(
                     "IMPORT_TABLE_MISSING",
                     f"原文中没有找到{table.sheet}（{table.title.split('、', 1)[-1]}），其全部 {n} 个数字留空（null）。",
