@@ -40,6 +40,8 @@ _MAX_COMBINATIONS = 200_000
 #: One number of a glued run: no leading zero (except 0 itself), at most 9 digits.
 _MAX_DIGITS = 9
 DIGIT_RUN = re.compile(r"^\d{2,48}$")
+#: A character that ends a label, then a digit: a glued row has at least ``_MIN_GLUED`` of them.
+_GLUE_HINT = re.compile(r"[\u4e00-\u9fff）)”]\d")
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,11 @@ def unglue(text: str, schema: Schema) -> str:
     out: list[str] = []
     changed = False
     for line in text.split("\n"):
-        mapped = norm_map(line)
-        if not is_glued(mapped.text, schema):
-            out.append(line)
+        if len(_GLUE_HINT.findall(line)) < _MIN_GLUED or not is_glued(norm(line), schema):
+            out.append(line)  # (the cheap test first: most lines have no label glued to a digit)
             continue
         changed = True
-        out.extend(_cut(line, mapped, _patterns(schema)))
+        out.extend(_cut(line, norm_map(line), _patterns(schema)))
     return "\n".join(out) if changed else text
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,10 @@ def _lines(chars: list[dict]) -> list[_Line]:
     return lines
 
 
+def _middle(ch: dict) -> float:
+    return (ch["top"] + ch["bottom"]) / 2
+
+
 def _inside(ch: dict, bbox: Box) -> bool:
     x = (ch["x0"] + ch["x1"]) / 2
     y = (ch["top"] + ch["bottom"]) / 2
@@ -159,6 +164,8 @@ def _grid(table, chars: list[dict]) -> list[GridRow | Box]:
     a caption) is given as that cell's box: its text is read as lines.
     """
     left, right = table.bbox[0], table.bbox[2]
+    by_height = sorted(chars, key=_middle)
+    middles = [_middle(ch) for ch in by_height]
     rows: list[GridRow | Box] = []
     for row in table.rows:
         cells: GridRow = []
@@ -167,6 +174,9 @@ def _grid(table, chars: list[dict]) -> list[GridRow | Box]:
         if len(present) == 1 and present[0][0] <= left + 1 and present[0][2] >= right - 1:
             rows.append(present[0])
             continue
+        # the characters at the height of this row (a merged cell reaches lower: take its full height)
+        top, bottom = min(b[1] for b in present), max(b[3] for b in present)
+        near = by_height[bisect_left(middles, top) : bisect_right(middles, bottom)]
         c = 0
         while c < len(bboxes):
             bbox = bboxes[c]
@@ -177,7 +187,7 @@ def _grid(table, chars: list[dict]) -> list[GridRow | Box]:
             span = 1
             while c + span < len(bboxes) and bboxes[c + span] is None and _spans_next(bbox, table, c + span):
                 span += 1
-            cells.append((_cell_text([ch for ch in chars if _inside(ch, bbox)]), span, False))
+            cells.append((_cell_text([ch for ch in near if _inside(ch, bbox)]), span, False))
             c += span
         rows.append(cells)
     return rows
