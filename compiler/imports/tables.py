@@ -177,10 +177,15 @@ class TableReader(TrialFormat):
                     slot.status, slot.value, slot.text = "ok", solved[key], str(solved[key])
                     continue
                 slot.status = "unreadable"
-                many = run.exhausted or len(run.candidates or ()) > 1
-                slot.reason = f"所在行的数字连在一起（“{run.text}”），" + (
-                    "有不止一种拆法符合勾稽关系，无法确定各数" if many else "没有一种拆法符合勾稽关系"
-                )
+                slot.reason = f"所在行的数字连在一起（“{run.text}”），" + self._why_not_split(run)
+
+    def _why_not_split(self, run: GluedRun) -> str:
+        if not run.exhausted and not run.candidates:
+            return "没有一种拆法符合勾稽关系"
+        keys = set(run.keys)
+        if not any(keys & {*rule.left, *rule.right} for rule in self.schema.rules):
+            return "可以有多种拆法，而这一行没有勾稽关系可以确定哪一种"
+        return "有不止一种拆法符合勾稽关系，无法确定各数"
 
     # ------------------------------------------------------------------ rows
     def _store(
