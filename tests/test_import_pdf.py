@@ -2,7 +2,7 @@
 
 The fixtures are written here: a Word file built the way real offices lay
 out the report (title over two lines, ``-N-`` page numbers in the footer, a
-label column wider than its label, a numbered label misprinted, table 3's
+running header, a label column wider than its label, a numbered label misprinted, table 3's
 （六）其他处理 printed as one row as in the 2019 format), turned into a PDF by
 LibreOffice (and once without ruling lines, for the text fallback). What was
 printed must come back; what was not printed comes back null with a finding;
@@ -40,6 +40,10 @@ TYPO = "2.其他法律行政止公开"
 OTHER = next(c for c in T3.grid if c.role == "label" and c.text.startswith("（六）"))
 _FIRST = next(f.row for f in T3.figures() if f.key == next(c.key for c in T3.grid if c.row == OTHER.row and c.key))
 OTHER_ROWS = slice(_FIRST - 1, _FIRST - 1 + OTHER.rowspan)
+
+
+#: A running header printed at the top of every page.
+RUNNING_HEADER = "某市某区人民政府信息公开工作年度报告（公开版）"
 
 
 def _report(seed: int) -> Report:
@@ -89,6 +93,7 @@ def wps_docx(
     head, s1, s5, s6 = narrative_lines(report)
     document = docx.Document()
     _footer_page_number(document)
+    document.sections[0].header.paragraphs[0].text = RUNNING_HEADER  # on every page, above the tables too
     document.add_paragraph(str(report.agency)).alignment = 1
     document.add_paragraph(f"{report.year}年政府信息公开工作年度报告").alignment = 1
     for p in (*head[1:], *s1):
@@ -161,6 +166,7 @@ def test_ruled_tables_read_cell_by_cell(pdfs) -> None:
     for key in ("narr_s1_0", "narr_s5", "narr_s6"):
         assert parsed.narrative[key], key
     assert "-2-" not in "".join(parsed.narrative.values())
+    assert RUNNING_HEADER not in "".join(parsed.narrative.values())
     assert path.read_bytes() == before
 
 

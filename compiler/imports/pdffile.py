@@ -305,6 +305,30 @@ def _page_items(page: Page) -> list[_Line | GridRow]:
     return [item for item in items if not (isinstance(item, _Line) and is_page_number(item.text))]
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _without_running_lines(pages: list[list[_Line | GridRow]]) -> list[list[_Line | GridRow]]:
+    """Drop running headers and footers: a line opening or closing at least half the pages (at least two) with
+    the same text, page numbers aside (``XX市人民政府 第 3 页``). Never table content, never the report's text."""
+    if len(pages) < 2:
+        return pages
+    edges: Counter[str] = Counter()
+    for page in pages:
+        lines = [item for item in page if isinstance(item, _Line)]
+        seen = {_DIGITS.sub("#", ln.text) for ln in (lines[:1] + lines[-1:])}
+        edges.update(seen)
+    running = {text for text, n in edges.items() if n >= max(2, (len(pages) + 1) // 2)}
+    if not running:
+        return pages
+    out = []
+    for page in pages:
+        lines = [item for item in page if isinstance(item, _Line)]
+        ends = {id(ln) for ln in (lines[:1] + lines[-1:]) if _DIGITS.sub("#", ln.text) in running}
+        out.append([item for item in page if id(item) not in ends])
+    return out
+
+
 def _carry_on(items: list[_Line | GridRow], page: list[_Line | GridRow]) -> None:
     """Append a page's items; a table row broken by the page end is mended first.
 
@@ -331,6 +355,7 @@ def pdf_document(path: Path, data: bytes | None = None) -> Document:
     name = path.name
     builder = Builder("pdf")
     items: list[_Line | GridRow] = []
+    pages: list[list[_Line | GridRow]] = []
     sizes: list[float] = []
     try:
         pdf = pdfium.PdfDocument(data if data is not None else path)
@@ -354,7 +379,7 @@ def pdf_document(path: Path, data: bytes | None = None) -> Document:
             if len(sizes) > MAX_CHARS:
                 raise _refuse(name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。")
             if content.chars:
-                _carry_on(items, _page_items(content))
+                pages.append(_page_items(content))
     except pdfium.PdfiumError as exc:
         raise _refuse(name, _DAMAGED) from exc
     finally:
@@ -365,6 +390,8 @@ def pdf_document(path: Path, data: bytes | None = None) -> Document:
             "PDF 中没有可复制的文字（可能是扫描件或图片）。本工具不做文字识别（OCR），"
             "请找到该报告的网页版或文字版 PDF，或将正文录入后保存为 .txt 再试。",
         )
+    for page_items in _without_running_lines(pages):
+        _carry_on(items, page_items)
     sizes.sort()
     margins = _Margins.of([item for item in items if isinstance(item, _Line)], sizes[len(sizes) // 2])
     _paragraphs(items, margins, builder)
