@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..render.outputs import OutputFailed, write_outputs
 from ..util.files import safe_filename
 from .cleanup import OutputRemover, outputs_of
-from .manifest import Manifest
 from .rollup import ROLLUP_TITLE, Rollup, Selection
+
+if TYPE_CHECKING:
+    from .manifest import Manifest
 
 
 def write_rollup_report(

@@ -7,8 +7,7 @@ printed stays ``None`` and is said once (``TRIAL_FORMAT_2019``).
 
 from __future__ import annotations
 
-from ..schema import Table
-from ..schema.gov2021 import T2_TRIAL_2019
+from ..schema import Schema, Table
 from .labels import LabelIndex
 from .normalize import norm
 from .placing import GapStats, Slot, place_row
@@ -19,6 +18,7 @@ from .walker import RawRow
 class TrialFormat:
     """The 2019-format parts of ``TableReader`` (which provides ``index``, ``doc``, ``_add`` and ``_store``)."""
 
+    schema: Schema
     index: LabelIndex
     doc: Document
 
@@ -80,7 +80,7 @@ class TrialFormat:
     def _trial_t2_finding(self, table: Table) -> None:
         headers = self.index.header_of.get(table.id, {})
         carried: dict[str, str] = {}
-        for _, trial_headers, _ in T2_TRIAL_2019:
+        for _, trial_headers, _ in self.schema.trial_table2:
             for h in trial_headers:
                 canonical = headers.get(norm(h))
                 if canonical:
