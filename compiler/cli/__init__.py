@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 #: The input kinds every command reads (``compiler.inputs.INPUT_KINDS``; kept literal so --help stays light).
-INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .txt/.md/.html/.docx"
+INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .pdf/.txt/.md/.html/.docx"
 
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
