@@ -11,8 +11,11 @@ from typing import Annotated
 
 import typer
 
+from .chinese_cli import ChineseCommand, ChineseGroup, usage_error_message, version_text
+
 app = typer.Typer(
     name="nianbao",
+    cls=ChineseGroup,
     help="政府信息公开工作年度报告工具：分发填报模板、核查数据、生成 Word/HTML 报告、批量汇总。",
     no_args_is_help=True,
     add_completion=False,
@@ -20,10 +23,26 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="显示版本并退出。", is_eager=True, callback=_show_version)
+    ] = False,
+) -> None:
+    """政府信息公开工作年度报告工具：分发填报模板、核查数据、生成 Word/HTML 报告、批量汇总。"""
+
+
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def template(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")
@@ -41,7 +60,7 @@ def template(
     raise typer.Exit(run(output=output, agency=agency, year=year, roster=roster, from_=from_))
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def export(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx（或报告 JSON）")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
@@ -52,7 +71,7 @@ def export(
     raise typer.Exit(run_export(file, output))
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(cls=ChineseCommand, epilog=EXIT_CODES)
 def check(
     files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
@@ -65,7 +84,11 @@ def check(
     raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous))
 
 
-@app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
+@app.command(
+    cls=ChineseCommand,
+    name="compile",
+    epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。",
+)
 def compile_(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
@@ -79,7 +102,7 @@ def compile_(
     raise typer.Exit(run(file, output=output, formats=formats, force=force, style=style))
 
 
-@app.command(epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
+@app.command(cls=ChineseCommand, epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
 def batch(
     in_dir: Annotated[Path, typer.Argument(help="收回的填报表所在目录（递归查找 .xlsx）")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出目录")],
@@ -111,7 +134,7 @@ def batch(
     )
 
 
-@app.command(name="import")
+@app.command(cls=ChineseCommand, name="import")
 def import_(
     file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/html/htm/docx）")],
     output: Annotated[
@@ -124,7 +147,7 @@ def import_(
     raise typer.Exit(run_import(file, output))
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(cls=ChineseCommand, epilog=EXIT_CODES)
 def audit(
     files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/html/htm/docx），可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
@@ -142,53 +165,6 @@ def audit(
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
 
 
-_BAD_VALUE_REASONS = (
-    ("integer", "应为整数"),
-    ("float", "应为数字"),
-    ("number", "应为数字"),
-    ("does not exist", "文件或文件夹不存在"),
-)
-
-
-def usage_error_message(exc: Exception) -> str:
-    """A command-line usage error in Chinese (Click's own messages are English).
-
-    Classes are recognised by name so this works with Typer's bundled Click
-    and with a separately installed one.
-    """
-    kinds = {cls.__name__ for cls in type(exc).__mro__}
-    hint = getattr(exc, "param_hint", None) or ""
-    param = getattr(exc, "param", None)
-    if not hint and param is not None:
-        hint = "/".join(getattr(param, "opts", None) or [getattr(param, "name", "") or ""])
-    if isinstance(hint, list | tuple):
-        hint = "/".join(hint)
-    if "MissingParameter" in kinds:
-        what = (
-            "参数"
-            if (getattr(exc, "param_type", None) or getattr(param, "param_type_name", "")) == "argument"
-            else "选项"
-        )
-        text = f"缺少{what} {hint}。"
-    elif "NoSuchOption" in kinds:
-        text = f"没有这个选项：{getattr(exc, 'option_name', '')}。"
-        possible = getattr(exc, "possibilities", None)
-        if possible:
-            text += f"是否想用：{'、'.join(sorted(possible))}？"
-    elif "BadParameter" in kinds:
-        detail = getattr(exc, "message", "") or ""
-        for english, chinese in _BAD_VALUE_REASONS:
-            if english in detail.lower():
-                detail = chinese
-                break
-        text = f"{hint} 的值无效：{detail}。"
-    else:
-        text = f"用法错误：{getattr(exc, 'message', '') or exc}"
-    ctx = getattr(exc, "ctx", None)
-    path = getattr(ctx, "command_path", None) or "nianbao"
-    return f"{text}\n运行“{path} --help”查看用法。"
-
-
 def main() -> None:
     """Entry point: usage errors are reported in Chinese with exit code 2; Ctrl-C exits 130."""
     import sys
@@ -197,6 +173,9 @@ def main() -> None:
         code = app(standalone_mode=False)
     except Exception as exc:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
+        if "NoArgsIsHelpError" in kinds and getattr(exc, "ctx", None) is not None:
+            print(exc.ctx.get_help())  # type: ignore[attr-defined]
+            sys.exit(2)
         if "UsageError" in kinds:
             print(usage_error_message(exc), file=sys.stderr)
             sys.exit(2)
