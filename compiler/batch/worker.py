@@ -106,24 +106,28 @@ def _check_and_compile(report: Report, task: dict[str, Any], config: dict[str, A
     if errors and not config.get("force"):
         return
     try:
-        result["outputs"] = compile_outputs(report, Path(config["staging"]), task["key"], config["formats"])
+        result["outputs"] = compile_outputs(
+            report, Path(config["staging"]), task["key"], config["formats"], draft=errors > 0
+        )
     except MemoryError:
         raise
     except Exception as exc:
         _fail(result, "RENDER_FAILED", f"生成报告失败：{_cut(str(exc), 300) or type(exc).__name__}")
 
 
-def compile_outputs(report: Report, staging: Path, key: str, formats: list[str]) -> dict[str, str]:
-    """Write each format to ``staging/<key>.<fmt>`` atomically; the paths by format."""
+def compile_outputs(
+    report: Report, staging: Path, key: str, formats: list[str], *, draft: bool = False
+) -> dict[str, str]:
+    """Write each format to ``staging/<key>.<fmt>`` atomically; the paths by format (``draft``: 草稿 on every page)."""
     outputs: dict[str, str] = {}
     docx = staging / f"{key}.docx"
     if "docx" in formats or "pdf" in formats:
-        write_docx(report, docx)
+        write_docx(report, docx, draft=draft)
         if "docx" in formats:
             outputs["docx"] = str(docx)
     if "html" in formats:
         html = staging / f"{key}.html"
-        write_html(report, html)
+        write_html(report, html, draft=draft)
         outputs["html"] = str(html)
     if "pdf" in formats:
         from ..render.pdf import write_pdf

@@ -106,20 +106,21 @@ def run(
             _err(f"输出文件“{paths[fmt]}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件名。")
             return 2
 
+    draft = errors > 0  # forced through: every page says 草稿
     written: list[Path] = []
     rc = 0
     try:
         if "docx" in fmts:
-            written.append(write_docx(report, paths["docx"], layout))
+            written.append(write_docx(report, paths["docx"], layout, draft=draft))
         if "html" in fmts:
-            written.append(write_html(report, paths["html"], layout))
+            written.append(write_html(report, paths["html"], layout, draft=draft))
         if "pdf" in fmts:
             try:
                 if "docx" in fmts:
                     written.append(write_pdf(paths["docx"], paths["pdf"]))
                 else:
                     with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
-                        source = write_docx(report, Path(tmp) / paths["docx"].name, layout)
+                        source = write_docx(report, Path(tmp) / paths["docx"].name, layout, draft=draft)
                         written.append(write_pdf(source, paths["pdf"]))
             except (OfficeUnavailable, PdfError) as exc:
                 done = "；其余格式已生成" if written else ""
@@ -132,5 +133,5 @@ def run(
     for path in written:
         print(f"已生成：{path}")
     if errors and written:
-        _err(f"注意：报告存在 {errors} 个错误，已按 --force 生成，发布前请修正。")
+        _err(f"注意：报告存在 {errors} 个错误，已按 --force 生成并在每页标注“草稿”，发布前请修正。")
     return rc

@@ -28,6 +28,7 @@ from lxml import etree
 
 from ..model import Report
 from ..util.files import write_atomic
+from .draft import header_xml
 from .style import Style, load_style
 from .text import Block, blocks, cell_text, column_widths, layout, text_width, title_lines, title_text
 
@@ -341,9 +342,12 @@ def _signature(block: Block, style: Style, rpr: str, width: int) -> Sequence[str
     return out
 
 
-def section_xml(style: Style, footer_ids: Sequence[str]) -> str:
+def section_xml(style: Style, footer_ids: Sequence[str], header_ids: Sequence[str] = ()) -> str:
     page = style.page
     refs = "".join(
+        f'<w:headerReference w:type="{kind}" r:id="{rid}"/>'
+        for kind, rid in zip(("default", "even"), header_ids, strict=False)
+    ) + "".join(
         f'<w:footerReference w:type="{kind}" r:id="{rid}"/>'
         for kind, rid in zip(("default", "even"), footer_ids, strict=True)
     )
@@ -372,10 +376,14 @@ def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, OpcP
             source.relate_to(make(old.partname, old.content_type, source.package), reltype)
 
 
-def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> bytes:
+def docx_bytes(
+    report: Report, style: Style | str | Path | None = None, *, title: str | None = None, draft: bool = False
+) -> bytes:
     """The report as a ``.docx``; the same report and style always give the same bytes.
 
-    ``title`` makes it a roll-up document (see ``text.blocks``).
+    ``title`` makes it a roll-up document (see ``text.blocks``); ``draft`` puts
+    the 草稿 mark on every page (see ``draft``): the caller sets it whenever the
+    figures have errors.
     """
     style = style if isinstance(style, Style) else load_style(style)
     doc = Document()
@@ -402,6 +410,16 @@ def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title
             ftr.remove(child)
         ftr.append(parse_xml(footer_xml(style, even=even)))
         footer_ids.append(rid)
+    header_ids = []
+    if draft:
+        for _even in (False, True):
+            header_part, rid = part.add_header_part()
+            hdr = header_part.element
+            for child in list(hdr):
+                hdr.remove(child)
+            for child in parse_xml(header_xml(style.heading1.font)):
+                hdr.append(child)
+            header_ids.append(rid)
 
     page = style.page
     width = twips(page.width_mm) - twips(page.left_mm) - twips(page.right_mm)
@@ -411,7 +429,7 @@ def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title
     for child in list(body):
         body.remove(child)
     shell = etree.tostring(doc.element, encoding="unicode")
-    content = "".join(body_xml(report, style, width, title)) + section_xml(style, footer_ids)
+    content = "".join(body_xml(report, style, width, title)) + section_xml(style, footer_ids, header_ids)
     part._element = parse_xml(shell.replace("<w:body/>", f"<w:body>{content}</w:body>", 1))
 
     _core_properties(doc, report, title)
@@ -459,7 +477,12 @@ def normalize_zip(data: bytes) -> bytes:
 
 
 def write_docx(
-    report: Report, path: str | Path, style: Style | str | Path | None = None, *, title: str | None = None
+    report: Report,
+    path: str | Path,
+    style: Style | str | Path | None = None,
+    *,
+    title: str | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document)."""
-    return write_atomic(path, docx_bytes(report, style, title=title))
+    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document; ``draft``: 草稿 mark)."""
+    return write_atomic(path, docx_bytes(report, style, title=title, draft=draft))
