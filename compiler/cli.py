@@ -114,6 +114,14 @@ def batch(
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="单个文件的处理时限（秒）")] = 60.0,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="本轮的单位名单（同 template --roster），列出未报送的单位")
+    ] = None,
+    include_errors: Annotated[
+        bool, typer.Option("--include-errors", help="有错误的报告也计入全辖区合计（合计标为草稿）")
+    ] = False,
+    deadline: Annotated[str | None, typer.Option("--deadline", help="反馈意见中的修改截止日期（YYYY-MM-DD）")] = None,
+    return_to: Annotated[str | None, typer.Option("--return-to", help="反馈意见中的报送方式（邮箱或地址）")] = None,
 ) -> None:
     """批量核查并生成整个目录的报告，输出汇总表和全辖区合计。"""
     from .batch.cli import run
@@ -130,6 +138,10 @@ def batch(
             json_out=json_out,
             quiet=quiet,
             timeout=timeout,
+            roster=roster,
+            include_errors=include_errors,
+            deadline=deadline,
+            return_to=return_to,
         )
     )
 

@@ -45,6 +45,10 @@ def run(
     json_out: bool = False,
     quiet: bool = False,
     timeout: float = 60.0,
+    roster: Path | None = None,
+    include_errors: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
 ) -> int:
     """Run a batch; returns the exit code (see the module docstring)."""
     err = make_console(sys.stderr)
@@ -59,6 +63,10 @@ def run(
             rollup_name=(rollup_name or "").strip() or None,
             timeout=timeout,
             progress=None if quiet else ("rich" if isatty(sys.stderr) else "plain"),
+            roster=Path(roster) if roster else None,
+            include_errors=include_errors,
+            deadline=deadline,
+            return_to=(return_to or "").strip() or None,
         )
         return batch.execute(json_out=json_out)
     except BatchAbort as exc:

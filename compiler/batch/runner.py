@@ -14,8 +14,13 @@ longer produces that name), and the previous roll-up report when
 ``--rollup-name`` changed or was dropped. Nothing else in OUT_DIR is touched.
 
 Duplicates (two readable files of one agency and year) get a
-``DUPLICATE_AGENCY`` warning; both are compiled, and the roll-up sums only the
-first in path order (see ``rollup.select``).
+``DUPLICATE_AGENCY`` warning saying which file was kept and why; both are
+compiled, and the roll-up sums only the kept one (later 成文日期, then later
+file time: see ``rollup.select``). The roll-up sums only sheets without errors
+unless ``include_errors``; its report is checked and, with errors, not written
+without ``force`` (and then marked 草稿). With a roster, the round's status
+(``status.round_status``) is the first sheet of 汇总.xlsx, and every agency with
+problems gets a feedback packet (``feedback``).
 
 Output names are ``<单位><年度>年政府信息公开工作年度报告``; inputs claiming the
 same name are numbered in the order of their paths. Outputs only ever appear
@@ -45,10 +50,12 @@ from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, Discovery, discover
 from .display import BatchProgress, display_text, final_table, make_console, plain_text
+from .feedback import Packets
 from .manifest import MANIFEST_NAME, Manifest
 from .names import agency_key, choose_previous, duplicate_key, numbered, stem_key
 from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection, readable, select
 from .signals import Interrupted, install_sigterm, restore_signals
+from .status import RoundStatus, round_status
 from .summary import STATUS_LABEL, SUMMARY_NAME, key_figure_values, write_summary
 
 FORMATS = ("docx", "html", "pdf")
@@ -89,6 +96,13 @@ class Batch:
     rollup_name: str | None = None
     timeout: float | None = 60.0
     progress: str | None = None
+    #: The round's roster (``template --roster``'s formats): status of every agency, 未报送 included.
+    roster: Path | None = None
+    #: Sum sheets with errors into the roll-up too (it is then a draft).
+    include_errors: bool = False
+    #: Deadline (``YYYY-MM-DD``) and where to send corrected sheets, for the feedback letters.
+    deadline: str | None = None
+    return_to: str | None = None
 
     def __post_init__(self) -> None:
         self.err = make_console(sys.stderr)
@@ -102,6 +116,7 @@ class Batch:
         self.removed: list[str] = []  # stale outputs removed this run
         self.pool_stats: pool_mod.PoolStats | None = None
         self._lock: IO[str] | None = None
+        self.roster_entries: list[Any] | None = None
 
     # -------------------------------------------------------------- setup
     def _prepare(self) -> Discovery:
@@ -113,6 +128,10 @@ class Batch:
             raise BatchAbort(f"输入目录不存在：{display_text(str(self.in_dir), 300)}")
         if not self.in_dir.is_dir():
             raise BatchAbort(f"输入应为目录：{display_text(str(self.in_dir), 300)}")
+        if self.deadline is not None:
+            self.deadline = _check_deadline(self.deadline)
+        if self.roster is not None:
+            self.roster_entries = _read_roster(self.roster)
         in_real, out_real = self.in_dir.resolve(), self.out_dir.resolve()
         if in_real == out_real:
             raise BatchAbort("输出目录不能与输入目录相同（请另建一个输出目录，例如 输入目录/输出）")
@@ -496,9 +515,10 @@ class Batch:
 
     # -------------------------------------------------------------- finish
     def _finish(self, found: Discovery, *, json_out: bool) -> int:
-        files = [self._file_row(rel) for rel in found.inputs]
-        chosen = select(files)
-        _flag_duplicates(chosen.duplicate_groups)
+        files = [self._file_row(rel, found) for rel in found.inputs]
+        chosen = select(files, include_errors=self.include_errors)
+        _flag_duplicates(chosen)
+        status = round_status(self.roster_entries or [], files)
         acc = Rollup()
         with_errors = 0
         for f in chosen.included:
@@ -516,6 +536,7 @@ class Batch:
                 skipped=skipped,
                 formats=self.formats,
                 name=self.rollup_name,
+                status=status if self.roster_entries is not None else None,
             )
         except OSError as exc:  # full disk, folder gone read-only: the reports written so far stay valid
             self.err.print(plain_text(write_error_message(summary_path, exc)))
@@ -523,9 +544,13 @@ class Batch:
         else:
             summary_failed = False
         rollup_outputs = self._rollup_outputs(acc, chosen)
+        packets = self._feedback(status, files, found)
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed else self._exit_code(files, found)
         doc = self._summary_json(files, found, acc, chosen, with_errors, rollup_outputs, summary_path, code)
+        if self.roster_entries is not None:
+            doc["round"] = status.to_json()
+        doc["feedback"] = {"folders": packets.folders, "mail_merge": packets.mail_merge, "problems": packets.problems}
         out = make_console(sys.stderr if json_out else sys.stdout)
         final_table(out, doc, files, found)
         if json_out:
@@ -534,7 +559,7 @@ class Batch:
             sys.stdout.flush()
         return code
 
-    def _file_row(self, rel: str) -> dict[str, Any]:
+    def _file_row(self, rel: str, found: Discovery) -> dict[str, Any]:
         entry = self.manifest.get(rel)
         result = entry["result"] if entry else {"status": FAILED, "message": "未处理（批处理被中断？）"}
         findings = list(result.get("findings") or [])
@@ -556,6 +581,10 @@ class Batch:
             "findings": findings,
             "tables": result.get("tables"),
             "elapsed": result.get("elapsed"),
+            "date": result.get("date"),
+            "mtime": _mtime(found.path(rel)),
+            "contact": dict(result.get("contact") or {}),
+            "template_version": result.get("template_version"),
         }
 
     def _rollup_outputs(self, acc: Rollup, chosen: Selection) -> dict[str, str]:
@@ -571,27 +600,38 @@ class Batch:
             name = self.rollup_name
             title = ROLLUP_TITLE.format(name=name)
             report = acc.report(name, chosen.year)
-            year = f"{chosen.year}年度" if chosen.year is not None else "年度"
-            report.narrative[report.schema.narrative[0].key] = (
-                f"本汇总由{name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
-            )
+            report.narrative[report.schema.narrative[0].key] = rollup_coverage(name, acc, chosen)
+            problems = rollup_problems(report)
+            draft = bool(problems) or bool(chosen.unverified)
+            if problems and not self.force:
+                self.err.print(
+                    plain_text(
+                        f"汇总报告未生成：合计后的表格有 {len(problems)} 处未通过核查"
+                        f"（如：{display_text(problems[0].message, 120)}）。"
+                        "请修正有关单位的填报表后重新运行；确需生成请加 --force（将标为草稿）。"
+                    )
+                )
+                wanted: list[str] = []
+            else:
+                wanted = ["docx", "html"] + (["pdf"] if "pdf" in self.formats else [])
             stem = safe_filename(title)
             while stem_key(stem) in self.groups:  # an input's fallback name could be the same
                 stem += "_"
-            wanted = ["docx", "html"] + (["pdf"] if "pdf" in self.formats else [])
-            self.manifest.record_rollup(old | {f"new-{f}": f"{stem}.{f}" for f in wanted})
+            if wanted:
+                self.manifest.record_rollup(old | {f"new-{f}": f"{stem}.{f}" for f in wanted})
             try:
                 from ..render.docx import write_docx
 
-                docx = self.out_dir / f"{stem}.docx"
-                write_docx(report, docx, title=title)
-                outputs["docx"] = docx.name
-                from ..render.html import write_html
+                if wanted:
+                    docx = self.out_dir / f"{stem}.docx"
+                    write_docx(report, docx, title=title, draft=draft)
+                    outputs["docx"] = docx.name
+                    from ..render.html import write_html
 
-                html = self.out_dir / f"{stem}.html"
-                write_html(report, html, title=title)
-                outputs["html"] = html.name
-                if "pdf" in self.formats:
+                    html = self.out_dir / f"{stem}.html"
+                    write_html(report, html, title=title, draft=draft)
+                    outputs["html"] = html.name
+                if "pdf" in wanted:
                     from ..render.pdf import write_pdf
 
                     pdf = self.out_dir / f"{stem}.pdf"
@@ -605,6 +645,27 @@ class Batch:
         if old or outputs:
             self.manifest.record_rollup(outputs)
         return outputs
+
+    def _feedback(self, status: RoundStatus, files: list[dict[str, Any]], found: Discovery) -> Packets:
+        """Feedback packets for every agency with problems (see ``feedback``); a failure is reported, not raised."""
+        import datetime as dt
+
+        from .feedback import write_feedback
+
+        try:
+            return write_feedback(
+                self.out_dir,
+                status,
+                files,
+                found.path,
+                deadline=self.deadline,
+                return_to=self.return_to,
+                sender=self.rollup_name,
+                date=_chinese_date(dt.date.today()),
+            )
+        except OSError as exc:
+            self.err.print(plain_text(f"反馈材料未能全部生成：{write_error_message(self.out_dir, exc)}"))
+            return Packets()
 
     def _exit_code(self, files: list[dict[str, Any]], found: Discovery) -> int:
         bad = any(f["status"] in (ERRORS, UNREADABLE, FAILED) for f in files)
@@ -673,17 +734,18 @@ class Batch:
 
 
 # ---------------------------------------------------------------------- duplicates
-def _flag_duplicates(groups: list[list[dict[str, Any]]]) -> None:
-    """Two files for one agency and year: a warning on each (both are compiled; the roll-up takes the first)."""
-    for same in groups:
-        first = same[0]["rel"]
+def _flag_duplicates(chosen: Selection) -> None:
+    """Two files for one agency and year: a warning on each naming the one kept and why (both are compiled)."""
+    for same in chosen.duplicate_groups:
+        kept = next(f for f in same if f["rel"] in chosen.kept)
+        why = chosen.kept[kept["rel"]]
         year = same[0]["year"]
         year = f"{year}年" if isinstance(year, int) and not isinstance(year, bool) else "（年度不明）"
         for f in same:
             others = "、".join(g["rel"] for g in same if g is not f)
             message = (
                 f"“{f['agency']}”{year}的报告有 {len(same)} 份（另见：{others}）；"
-                f"汇总只计入 {first}。请确认保留哪一份，删除或移走其余的后重新运行。"
+                f"保留 {kept['rel']}（{why}），只有它计入汇总。如保留的不对，请删除或移走其余的后重新运行。"
             )
             f["findings"] = [
                 {"code": "DUPLICATE_AGENCY", "severity": "warning", "sheet": None, "cell": None, "message": message},
@@ -717,6 +779,61 @@ def _is_output_name(name: object) -> bool:
 
 
 # ---------------------------------------------------------------------- helpers
+def _chinese_date(day: Any) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _check_deadline(text: str) -> str:
+    """``--deadline`` as ``YYYY-MM-DD``; anything else is a ``BatchAbort``."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError as exc:
+        raise BatchAbort(
+            f"--deadline 应为日期，格式 YYYY-MM-DD（如 2025-01-20），而不是“{display_text(text, 40)}”"
+        ) from exc
+
+
+def _read_roster(path: Path) -> list[Any]:
+    from ..template.roster import RosterError, read_roster
+
+    try:
+        return read_roster(path).entries
+    except RosterError as exc:
+        raise BatchAbort(str(exc)) from exc
+
+
+def rollup_coverage(name: str, acc: Rollup, chosen: Selection) -> str:
+    """The roll-up report's opening: what it covers, who is left out and why, whose figures are unverified."""
+    year = f"{chosen.year}年度" if chosen.year is not None else "年度"
+    text = f"本汇总由{name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
+    if chosen.excluded:
+        kinds = {"duplicate": "重复报送", "errors": "有错误未计入", "other_year": "非本年度"}
+        left = "、".join(f"{e.agency or e.rel}（{kinds.get(e.kind, e.kind)}）" for e in chosen.excluded[:30])
+        more = f"等 {len(chosen.excluded)} 份" if len(chosen.excluded) > 30 else ""
+        text += f"未计入：{left}{more}。"
+    if chosen.unverified:
+        names = "、".join(str(f.get("agency") or f["rel"]) for f in chosen.unverified[:30])
+        text += f"以下单位的数字存在错误、未经核实，本汇总为草稿：{names}。"
+    return text
+
+
+def rollup_problems(report: Any) -> list[Any]:
+    """Check errors of the roll-up's figures (a roll-up has no narrative or contact details to check)."""
+    from ..check import check_report
+
+    figures = {fig.key for fig in report.schema.figures()}
+    return [f for f in check_report(report) if f.severity == "error" and f.key in figures]
+
+
 def _sha256(path: Path) -> str:
     """An input's content hash, read in blocks (the manifest's key for "unchanged")."""
     h = hashlib.sha256()

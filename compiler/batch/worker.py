@@ -63,6 +63,8 @@ def process_report(task: dict[str, Any], config: dict[str, Any]) -> dict[str, An
         "agency": None,
         "year": None,
         "template_version": None,
+        "date": None,
+        "contact": {},
         "findings": [],
         "tables": None,
         "outputs": {},
@@ -95,6 +97,11 @@ def _check_and_compile(report: Report, task: dict[str, Any], config: dict[str, A
     result["agency"] = _cut(report.agency) if isinstance(report.agency, str) else None
     result["year"] = report.year if isinstance(report.year, int) else _cut(report.year)
     result["template_version"] = report.origin.template_version
+    result["date"] = report.date.isoformat() if hasattr(report.date, "isoformat") else None
+    contact = report.contact
+    result["contact"] = {
+        k: _cut(v, 200) for k, v in (("phone", contact.phone), ("email", contact.email)) if isinstance(v, str) and v
+    }
     result["tables"] = {tid: [[_plain(v) for v in row] for row in rows] for tid, rows in report.tables.items()}
     result["stem"] = output_stem(report.agency, report.year, Path(task["rel"]).stem)
     previous, result["prev"] = pick_previous(report, config.get("previous") or {})

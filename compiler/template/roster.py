@@ -25,6 +25,8 @@ AGENCY_COLUMN = "单位名称"
 COLUMN_ALIASES = {"地址": "info_address", "电话": "info_phone", "邮箱": "info_email", "电子邮件": "info_email"}
 #: Only these basic-information fields come from a roster (agency and contact).
 ROSTER_FIELDS = ("info_agency", "info_phone", "info_email", "info_address")
+#: Header spellings of the contact person column (not a template field: the officer's own record).
+PERSON_COLUMNS = ("联系人", "联系人姓名", "填报人", "经办人")
 INDEX_NAME = "目录.csv"
 #: Rows searched for the header (a roster may start with a title row or two).
 HEADER_SEARCH_ROWS = 20
@@ -46,6 +48,7 @@ class RosterEntry:
     phone: str | None = None
     email: str | None = None
     address: str | None = None
+    person: str | None = None
 
 
 @dataclass
@@ -81,6 +84,7 @@ def _columns(schema: Schema) -> dict[str, str]:
     """Header text → info key, from the schema's labels plus the accepted aliases."""
     cols = {f.label: f.key for f in schema.info if f.key in ROSTER_FIELDS}
     cols.update(COLUMN_ALIASES)
+    cols.update(dict.fromkeys(PERSON_COLUMNS, "person"))
     return cols
 
 
@@ -176,7 +180,7 @@ def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
     if header_at is None:
         raise RosterError(
             f"名单文件 {path.name} 中没有找到“{AGENCY_COLUMN}”列；"
-            f"请在表头行写上“{AGENCY_COLUMN}”（可选“联系电话”“电子邮箱”“地址”）。"
+            f"请在表头行写上“{AGENCY_COLUMN}”（可选“联系人”“联系电话”“电子邮箱”“地址”）。"
         )
     where: dict[str, int] = {}
     for c, text in enumerate(rows[header_at]):
@@ -215,6 +219,7 @@ def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
                 get("info_phone") or None,
                 get("info_email") or None,
                 get("info_address") or None,
+                get("person") or None,
             )
         )
     if not roster.entries:
