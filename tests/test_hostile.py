@@ -294,8 +294,8 @@ CASES: tuple[Case, ...] = (
         (check(1, "INFO_MISSING", key="info_year"), compile_(1, "不是有效的年度"), export(0)),
     ),
     # ---- published reports
-    Case("published_zero_byte_txt", K_PUBLISHED, "0 字节的 .txt", published(1, "IMPORT_MISSING", "INFO_MISSING")),
-    Case("published_binary_txt", K_PUBLISHED, "二进制内容的 .txt", published(1, "IMPORT_MISSING")),
+    Case("published_zero_byte_txt", K_PUBLISHED, "0 字节的 .txt", published(1, "IMPORT_TABLE_MISSING", "INFO_MISSING")),
+    Case("published_binary_txt", K_PUBLISHED, "二进制内容的 .txt", published(1, "IMPORT_TABLE_MISSING")),
     Case("published_random_docx", K_PUBLISHED, "随机字节的 .docx", published(2, says=("不是有效的 Word 文档",))),
     Case(
         "published_zip_bomb_docx",
@@ -307,22 +307,22 @@ CASES: tuple[Case, ...] = (
         "published_xml_bomb_docx",
         K_PUBLISHED,
         "document.xml 中的 billion laughs（实体不展开）",
-        published(1, "IMPORT_MISSING"),
+        published(1, "IMPORT_TABLE_MISSING"),
     ),
     Case(
         "published_xxe_docx",
         K_PUBLISHED,
         "document.xml 引用 file:///etc/passwd（不解析）",
-        published(1, "IMPORT_MISSING"),
+        published(1, "IMPORT_TABLE_MISSING"),
     ),
     Case(
         "published_script_html",
         K_PUBLISHED,
         "网页含 <script>、<iframe>、远程图片（不执行、不下载）",
-        published(1, "IMPORT_MISSING"),
+        published(1, "IMPORT_TABLE_MISSING"),
     ),
-    Case("published_html_entity_bomb", K_PUBLISHED, "网页前置 DTD 实体炸弹", published(1, "IMPORT_MISSING")),
-    Case("published_deep_html", K_PUBLISHED, "嵌套 10 万层 <div>", published(1, "IMPORT_MISSING")),
+    Case("published_html_entity_bomb", K_PUBLISHED, "网页前置 DTD 实体炸弹", published(1, "IMPORT_TABLE_MISSING")),
+    Case("published_deep_html", K_PUBLISHED, "嵌套 10 万层 <div>", published(1, "IMPORT_TABLE_MISSING")),
     Case(
         "published_huge_sparse_txt",
         K_PUBLISHED,

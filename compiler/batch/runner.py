@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..catalog import CATALOG
 from ..util.files import safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
@@ -412,9 +413,7 @@ class Batch:
             "status": FAILED,
             "agency": None,
             "year": None,
-            "findings": [
-                {"code": code, "severity": "error", "sheet": None, "cell": None, "key": None, "message": message}
-            ],
+            "findings": [CATALOG[code].at(message).to_json()],
             "tables": None,
             "outputs": {},
             "stem": "",
@@ -748,7 +747,7 @@ def _flag_duplicates(chosen: Selection) -> None:
                 f"保留 {kept['rel']}（{why}），只有它计入汇总。如保留的不对，请删除或移走其余的后重新运行。"
             )
             f["findings"] = [
-                {"code": "DUPLICATE_AGENCY", "severity": "warning", "sheet": None, "cell": None, "message": message},
+                CATALOG["DUPLICATE_AGENCY"].at(message).to_json(),
                 *f["findings"],
             ]
             f["warnings"] += 1
