@@ -114,7 +114,7 @@ def _annotate(src: Path, row: Mapping[str, Any], folder: Path) -> Path:
     from ..check import FileResult, counts_of, status_of
     from ..check.annotate import annotate
 
-    findings = [_finding(f) for f in row.get("findings") or []]
+    findings = [f for f in map(_finding, row.get("findings") or []) if f is not None]
     counts = counts_of(findings)
     report = None
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -131,17 +131,22 @@ def _annotate(src: Path, row: Mapping[str, Any], folder: Path) -> Path:
     return target
 
 
-def _finding(f: Mapping[str, Any]) -> Finding:
-    return Finding(
-        code=str(f.get("code") or ""),
-        severity=str(f.get("severity") or "notice"),
-        message=str(f.get("message") or ""),
-        sheet=f.get("sheet"),
-        cell=f.get("cell"),
-        key=f.get("key"),
-        expected=f.get("expected"),
-        actual=f.get("actual"),
-    )
+def _finding(f: Mapping[str, Any]) -> Finding | None:
+    """A file result's finding (a plain dict from the worker) as a ``Finding`` again, via the catalogue."""
+    from ..catalog import make_finding
+
+    try:
+        return make_finding(
+            str(f.get("code") or ""),
+            str(f.get("message") or ""),
+            sheet=f.get("sheet"),
+            cell=f.get("cell"),
+            key=f.get("key"),
+            expected=f.get("expected"),
+            actual=f.get("actual"),
+        )
+    except KeyError:  # a code this version no longer knows (an old manifest entry): the letter still lists it
+        return None
 
 
 def _mail_row(a: AgencyStatus, folder: str) -> list[str]:
