@@ -121,7 +121,10 @@ _ENTRIES = (
     CatalogEntry("IMPORT_UNIT_CONVERTED", "notice", "金额带单位“元”，已换算为万元", raised_by="import"),
     # ---- batch (raised by compiler.batch across files)
     CatalogEntry(
-        "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（保留成文日期较晚、其次文件时间较晚的一份计入汇总）", raised_by="batch"
+        "DUPLICATE_AGENCY",
+        "warning",
+        "同一单位同一年度有两份填报表（保留成文日期较晚、其次文件时间较晚的一份计入汇总）",
+        raised_by="batch",
     ),
     CatalogEntry("TIMEOUT", "error", "处理单个文件超时，已停止处理该文件", raised_by="batch"),
     CatalogEntry("MEMORY_LIMIT", "error", "处理单个文件超出内存上限，已停止处理该文件", raised_by="batch"),

@@ -192,3 +192,27 @@ def test_round_status_is_a_plain_function(tmp_path):
     assert by["乙局"].file_time and by["丙局"].label == "未报送" and by["丙局"].email is None
     assert status.not_on_roster == []
     assert json.dumps(status.to_json(), ensure_ascii=False)
+
+
+def test_console_never_breaks_a_file_name_at_80_columns(tmp_path):
+    """Progress and final lines of a batch run in an 80-column, non-terminal console keep each file name whole."""
+    import os
+    import subprocess
+    import sys
+
+    inp = tmp_path / "in"
+    long_name = "衢州市某某某某某某县人民政府办公室关于政府信息公开工作年度报告的填报表第二次修改稿.xlsx"
+    make_sheet(inp / long_name, "某县办公室", 1, broken=True)
+    (inp / ("损坏的文件" * 8 + ".xlsx")).write_bytes(b"not a workbook" * 50)
+    env = dict(os.environ, COLUMNS="80", TERM="dumb")
+    program = "import sys; sys.argv[0] = 'nianbao'; from compiler.cli import main; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", program, "batch", str(inp), "-o", str(tmp_path / "out"), "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    for text in (result.stdout, result.stderr):
+        for name in (long_name, "损坏的文件" * 8 + ".xlsx"):
+            assert any(name in line for line in text.splitlines()), text

@@ -255,7 +255,7 @@ def _status_sheet(ws: Worksheet, fmt: _Formats, status: RoundStatus, files: Sequ
         "电子邮箱",
         "说明",
     ]
-    widths = [6, 30, 10, 8, 7, 7, 36, 19, 10, 16, 24, 60]
+    widths = [5, 24, 9, 7, 6, 6, 28, 18, 9, 14, 22, 48]
     counts = status.counts()
     summary = "；".join(f"{label} {n}" for label, n in counts.items() if n or label in ("未报送", "通过"))
     _text(ws, 0, 0, f"报送情况（名单共 {len(status.agencies)} 个单位：{summary}）", fmt.title)
@@ -269,35 +269,40 @@ def _status_sheet(ws: Worksheet, fmt: _Formats, status: RoundStatus, files: Sequ
     r = 2
     for n, a in enumerate(status.agencies, start=1):
         r += 1
-        _status_row(ws, fmt, r, n, a)
+        _status_row(ws, fmt, r, n, a, widths)
     if status.not_on_roster:
         r += 2
         _text(ws, r, 0, f"不在名单中的单位（{len(status.not_on_roster)} 个，请核对单位名称或名单）", fmt.section)
         for n, a in enumerate(status.not_on_roster, start=1):
             r += 1
-            _status_row(ws, fmt, r, n, a)
+            _status_row(ws, fmt, r, n, a, widths)
     ws.freeze_panes(3, 2)
     ws.autofilter(2, 0, max(3, 2 + len(status.agencies)), len(headers) - 1)
 
 
-def _status_row(ws: Worksheet, fmt: _Formats, r: int, n: int, a: Any) -> None:
+def _status_row(ws: Worksheet, fmt: _Formats, r: int, n: int, a: Any, widths: Sequence[float]) -> None:
     ws.write_number(r, 0, n, fmt.text)
-    _text(ws, r, 1, a.agency)
+    _text(ws, r, 1, a.agency, fmt.wrap)
     look = fmt.status.get("errors" if a.status == MISSING else a.status)
     ws.write_string(r, 2, a.label, look)
     if a.status != MISSING:
         ws.write_number(r, 3, a.problems, fmt.text)
         ws.write_number(r, 4, a.errors, fmt.text)
         ws.write_number(r, 5, a.warnings, fmt.text)
-    _text(ws, r, 6, a.file or "")
-    _text(ws, r, 7, a.file_time or "")
-    _text(ws, r, 8, a.person or "")
-    _text(ws, r, 9, a.phone or "")
-    _text(ws, r, 10, a.email or "")
+    _text(ws, r, 6, a.file or "", fmt.wrap)
+    _text(ws, r, 7, a.file_time or "", fmt.text)
+    _text(ws, r, 8, a.person or "", fmt.text)
+    _text(ws, r, 9, a.phone or "", fmt.text)
+    _text(ws, r, 10, a.email or "", fmt.text)
     note = a.message
     if a.other_files:
         note = f"另有 {len(a.other_files)} 份：{'、'.join(a.other_files[:3])}。{note}"
-    _text(ws, r, 11, note)
+    _text(ws, r, 11, note, fmt.wrap)
+    # Excel grows a wrapped row when it opens the file, LibreOffice does not: give it the height.
+    wrapped = ((1, a.agency), (6, a.file or ""), (11, note))
+    lines = max(math.ceil(_text_width(text) / max(widths[c] - 1, 2.0)) for c, text in wrapped)
+    if lines > 1:
+        ws.set_row(r, 14 * lines + 2)
 
 
 def _files_sheet(
