@@ -49,15 +49,35 @@ def template(
     ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="预填并锁定的单位名称")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预填并锁定的报告年度")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列；须同时给出 --year）")
+    ] = None,
     from_: Annotated[
         Path | None, typer.Option("--from", help="上年报告（json/xlsx/html/txt/docx），预填单位信息和上年结转")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="覆盖已存在的文件（缺省从不覆盖）")] = False,
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", help="报送截止日期（YYYY-MM-DD），印在“填报说明”顶部")
+    ] = None,
+    return_to: Annotated[
+        str | None, typer.Option("--return-to", help="报送方式（邮箱、地址等），印在“填报说明”顶部")
     ] = None,
 ) -> None:
     """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
     from .template.cli import run
 
-    raise typer.Exit(run(output=output, agency=agency, year=year, roster=roster, from_=from_))
+    raise typer.Exit(
+        run(
+            output=output,
+            agency=agency,
+            year=year,
+            roster=roster,
+            from_=from_,
+            overwrite=overwrite,
+            deadline=deadline,
+            return_to=return_to,
+        )
+    )
 
 
 @app.command(cls=ChineseCommand)

@@ -103,9 +103,20 @@ def _valid_year(year: int | None) -> bool:
     return True
 
 
-def _run_roster(output: Path | None, roster: Path, year: int | None) -> int:
+def _run_roster(
+    output: Path | None,
+    roster: Path,
+    year: int | None,
+    *,
+    overwrite: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
+) -> int:
     from .roster import RosterError, read_roster, write_roster_templates
 
+    if year is None:
+        _err("使用 --roster 时必须用 --year 指定报告年度（如 --year 2025），模板中的年度将预填并锁定。")
+        return 2
     out_dir = output or Path.cwd() / DEFAULT_ROSTER_DIR
     if out_dir.exists() and not out_dir.is_dir():
         _err(f"使用 --roster 时 -o 应为目录，而 {out_dir} 是文件。")
@@ -118,7 +129,9 @@ def _run_roster(output: Path | None, roster: Path, year: int | None) -> int:
     for problem in parsed.problems:
         _err(f"名单提示：{problem}")
     try:
-        result = write_roster_templates(parsed, out_dir, year)
+        result = write_roster_templates(
+            parsed, out_dir, year, overwrite=overwrite, deadline=deadline, return_to=return_to
+        )
     except OSError as exc:
         _err(write_error_message(out_dir, exc))
         return 2
@@ -126,7 +139,28 @@ def _run_roster(output: Path | None, roster: Path, year: int | None) -> int:
         _err(str(exc))
         return 2
     print(f"已为 {len(result.written)} 个单位生成填报模板，保存在 {out_dir}；目录见 {result.index.name}。")
+    if result.kept:
+        names = "、".join(path.name for _, path in result.kept[:5]) + (
+            f" 等 {len(result.kept)} 个" if len(result.kept) > 5 else ""
+        )
+        print(
+            f"已存在、未覆盖的文件 {len(result.kept)} 个（可能是已填好报回的表）：{names}。"
+            "确需重新生成请加 --overwrite。"
+        )
     return 0
+
+
+def _valid_deadline(deadline: str | None) -> str | bool | None:
+    """``--deadline`` as ``YYYY-MM-DD``; ``False`` (after a message) when it is not a date."""
+    if deadline is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(deadline.strip()).isoformat()
+    except ValueError:
+        _err(f"--deadline 应为日期，格式 YYYY-MM-DD（如 2026-01-20）：{deadline}")
+        return False
 
 
 def run(
@@ -135,16 +169,28 @@ def run(
     year: int | None = None,
     roster: Path | None = None,
     from_: Path | None = None,
+    *,
+    overwrite: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
 ) -> int:
-    """Run ``nianbao template``; returns the exit code (0 written, 2 usage or unreadable input)."""
+    """Run ``nianbao template``; returns the exit code (0 written, 2 usage or unreadable input).
+
+    Existing files are never replaced without ``overwrite``.
+    """
     if not _valid_year(year):
         return 2
+    checked = _valid_deadline(deadline)
+    if checked is False:
+        return 2
+    deadline = checked or None
+    return_to = (return_to or "").strip() or None
     agency = agency.strip() if agency else None
     if roster is not None:
         if agency or from_ is not None:
             _err("--roster 不能与 --agency 或 --from 同时使用。")
             return 2
-        return _run_roster(output, roster, year)
+        return _run_roster(output, roster, year, overwrite=overwrite, deadline=deadline, return_to=return_to)
 
     target = _output_file(output)
     if target is None:
@@ -166,8 +212,11 @@ def run(
 
     from .writer import write_template
 
+    if not overwrite and (target.exists() or target.is_symlink()):
+        _err(f"文件已存在，未覆盖：{target}。请用 -o 另指定文件名，或加 --overwrite 覆盖。")
+        return 2
     try:
-        write_template(target, report, lock_info=report is not None)
+        write_template(target, report, lock_info=report is not None, deadline=deadline, return_to=return_to)
     except OSError as exc:
         _err(write_error_message(target, exc))
         return 2

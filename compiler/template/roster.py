@@ -60,10 +60,12 @@ class Roster:
 
 @dataclass
 class Distribution:
-    """What ``write_roster_templates`` wrote: (agency, file) pairs and the index file."""
+    """What ``write_roster_templates`` wrote: (agency, file) pairs, the files it left alone, and the index."""
 
     written: list[tuple[str, Path]]
     index: Path
+    #: Files that already existed and were kept (no ``overwrite``): a filled sheet may have come back under its name.
+    kept: list[tuple[str, Path]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading
@@ -252,8 +254,21 @@ def _csv_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None) -> Distribution:
-    """One locked, prefilled template per roster entry, plus ``目录.csv`` listing them."""
+def write_roster_templates(
+    roster: Roster,
+    out_dir: str | Path,
+    year: int | None,
+    *,
+    overwrite: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
+) -> Distribution:
+    """One locked, prefilled template per roster entry, plus ``目录.csv`` listing them.
+
+    A file that already exists under a template's name is left as it is unless
+    ``overwrite``: it may be last week's distribution, or a sheet an agency
+    filled and sent back under the name we gave it.
+    """
     from .writer import write_template
 
     out_dir = Path(out_dir)
@@ -261,6 +276,8 @@ def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None
     root = out_dir.resolve()
     used: set[str] = {INDEX_NAME.casefold()}
     written: list[tuple[str, Path]] = []
+    kept: list[tuple[str, Path]] = []
+    listed: list[tuple[str, Path]] = []
     for entry in roster.entries:
         target = out_dir / _distinct(template_filename(entry.agency, year), used)
         if target.resolve().parent != root:  # safe_filename makes this impossible; keep the guarantee explicit
@@ -269,11 +286,17 @@ def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None
         report.agency = entry.agency
         report.year = year
         report.contact.phone, report.contact.email, report.contact.address = entry.phone, entry.email, entry.address
-        written.append((entry.agency, write_template(target, report, lock_info=True)))
+        if not overwrite and (target.exists() or target.is_symlink()):
+            kept.append((entry.agency, target))
+            listed.append((entry.agency, target))
+            continue
+        path = write_template(target, report, lock_info=True, deadline=deadline, return_to=return_to)
+        written.append((entry.agency, path))
+        listed.append((entry.agency, path))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["序号", AGENCY_COLUMN, "文件名", "名单行号"])
-    for n, ((agency, path), entry) in enumerate(zip(written, roster.entries, strict=True), start=1):
+    for n, ((agency, path), entry) in enumerate(zip(listed, roster.entries, strict=True), start=1):
         w.writerow([n, _csv_cell(agency), path.name, entry.line])
     index = write_atomic(out_dir / INDEX_NAME, ("\ufeff" + buf.getvalue()).encode("utf-8"))
-    return Distribution(written, index)
+    return Distribution(written, index, kept)
