@@ -141,6 +141,11 @@ class Batch:
 
             if not find_soffice():
                 raise BatchAbort("生成 PDF 需要 LibreOffice（soffice），未找到；请安装后重试，或去掉 pdf 格式")
+            from ..util.fonts import substitution_notice
+
+            notice = substitution_notice()
+            if notice:
+                self.err.print(plain_text(notice))
         try:
             found = discover(self.in_dir, exclude=self.out_dir)
         except OSError as exc:

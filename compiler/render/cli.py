@@ -132,6 +132,12 @@ def run(
         rc = 2
     for path in written:
         print(f"已生成：{path}")
+    if any(path.suffix == ".pdf" for path in written):
+        from ..util.fonts import substitution_notice
+
+        notice = substitution_notice()
+        if notice:
+            _err(notice)
     if errors and written:
         _err(f"注意：报告存在 {errors} 个错误，已按 --force 生成并在每页标注“草稿”，发布前请修正。")
     return rc

@@ -52,8 +52,8 @@ _DROP_RELS = (
 TABLE_STYLE_ID = "NianbaoTable"
 #: A cell at least this many characters wide justifies a label that wraps; narrower ones centre it.
 _WIDE_CELL_CHARS = 8
-#: Tables with at most this many printed rows are kept on one page.
-_KEEP_TOGETHER_ROWS = 16
+#: Body rows kept on the page of a table's heading and header rows (the rest may flow on; headers repeat).
+_KEEP_WITH_HEADER_ROWS = 2
 
 
 def twips(mm: float) -> int:
@@ -237,15 +237,16 @@ def table_xml(report: Report, block: Block, style: Style, width: int) -> str:
         "</w:tblGrid>",
     ]
     rows = layout(table)
-    # A short table is kept on one page (keep-with-next on every row but the last).
-    keep_together = len(rows) <= _KEEP_TOGETHER_ROWS
+    # A table starts right after its heading: only the header rows and the first body rows hold together
+    # (keep-with-next); the rest flows onto the next page under the repeated header rows.
+    keep_until = min(len(rows) - 1, table.header_rows + _KEEP_WITH_HEADER_ROWS - 1)
     height = twips(ts.min_row_height_mm)
     height_xml = f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>' if height else ""
     per_char = ts.size_pt * 20
     for r, slots in enumerate(rows):
         header = "<w:tblHeader/>" if r < table.header_rows else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{height_xml}{header}</w:trPr>")
-        keep = "<w:keepNext/>" if keep_together and r < len(rows) - 1 else ""
+        keep = "<w:keepNext/>" if r < keep_until else ""
         for slot in slots:
             cell = slot.cell
             cell_width = sum(cols[cell.col : cell.col + cell.colspan])
