@@ -45,7 +45,7 @@ def installed_families() -> frozenset[str]:
         return frozenset()
     try:
         out = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=30, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.TimeoutExpired):
         return frozenset()
     return frozenset(name.strip() for line in out.splitlines() for name in line.split(",") if name.strip())
 
