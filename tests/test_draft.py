@@ -58,7 +58,7 @@ def test_force_compile_marks_every_page_of_docx_and_html(broken_json, tmp_path):
         assert DRAFT_NOTE in header and f'string="{DRAFT_MARK}"' in header
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert 'class="draft-banner"' in page and DRAFT_NOTE in page
-    assert "position: fixed" in page  # repeated on every printed page
+    assert f'@top-center {{ content: "{DRAFT_NOTE}"' in page  # in the margin of every printed page
 
 
 @pytest.mark.slow

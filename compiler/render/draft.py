@@ -3,7 +3,7 @@
 Word: a red line in the page header (odd and even pages) and a large grey
 diagonal 草稿 watermark behind the text (a VML text shape, as Word's own
 watermark, which LibreOffice also draws in the PDF). HTML: a banner at the
-top of the page that repeats on every printed page. Honest output is a
+top of the page, and in the top margin of every printed page. Honest output is a
 promise of the project: the callers decide *whether* (any error in the
 report), this module only decides *how*.
 """
@@ -49,16 +49,20 @@ def header_xml(font: str, *, note: str = DRAFT_NOTE) -> str:
     )
 
 
-#: CSS of the HTML banner: on screen at the top, in print fixed so that every page carries it.
-BANNER_CSS = """
+#: CSS of the HTML banner: at the top of the page on screen and on the first printed page, and in the top margin
+#: of every printed page (CSS page-margin box; Chromium-based browsers, which most offices use).
+BANNER_CSS = (
+    """
 .draft-banner { background: #c00000; color: #fff; font-weight: bold; text-align: center; padding: 0.4em 1em;
   letter-spacing: 0.1em; }
 body.draft main { background-image: repeating-linear-gradient(-45deg, transparent 0 12em, rgba(192,0,0,0.04) 12em 13em); }
+@page { @top-center { content: "DRAFT_NOTE"; color: #c00000; font-weight: bold; font-size: 12pt; } }
 @media print {
-  .draft-banner { position: fixed; top: 0; left: 0; right: 0; background: none; color: #c00000;
-    border-bottom: 1px solid #c00000; padding: 0; font-size: 12pt; }
+  .draft-banner { background: none; color: #c00000; border-bottom: 1px solid #c00000; padding: 0 0 0.3em;
+    margin-bottom: 1em; font-size: 12pt; }
 }
-""".strip()
+""".replace("DRAFT_NOTE", DRAFT_NOTE)
+).strip()
 
 
 def banner_html(note: str = DRAFT_NOTE) -> str:
