@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from compiler.chinese_cli import display_width, translate, usage_error_message
+from compiler.cli.chinese import display_width, translate, usage_error_message
 
 #: Words that may stay Latin: the program, file formats and office products, option and command names.
 ALLOWED = {

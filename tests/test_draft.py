@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import require_tool
 
-from compiler.read import load_report
+from compiler.inputs import load_report
 from compiler.render.docx import docx_bytes
 from compiler.render.draft import DRAFT_MARK, DRAFT_NOTE
 from compiler.render.html import render_html

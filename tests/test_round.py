@@ -14,11 +14,12 @@ import pytest
 from docx import Document
 from test_batch import YEAR, make_sheet
 
-from compiler.batch.cli import run
 from compiler.batch.feedback import FEEDBACK_DIR, MAIL_MERGE_HEADER, MAIL_MERGE_NAME
+from compiler.batch.rows import FileRow
 from compiler.batch.status import round_status
 from compiler.batch.summary import SHEET_ROLLUP, SHEET_STATUS, SUMMARY_NAME
 from compiler.check.annotate import SHEET_RESULTS
+from compiler.cli.batch import run
 from compiler.render.draft import DRAFT_NOTE
 from compiler.template.roster import read_roster, template_filename
 from compiler.template.writer import write_template
@@ -181,10 +182,9 @@ def test_rollup_sums_only_clean_sheets_and_include_errors_makes_a_draft(round_di
 def test_round_status_is_a_plain_function(tmp_path):
     roster = read_roster(_write_roster(tmp_path / "r.csv")).entries
     files = [
-        {"rel": "x/甲局2024年填报表.xlsx", "agency": None, "status": "unreadable", "errors": 1, "warnings": 0},
-        {"rel": "b.xlsx", "agency": "乙 局", "status": "ok", "errors": 0, "warnings": 0, "mtime": 1.7e9,
-         "contact": {"phone": "sheet-phone"}},
-    ]  # fmt: skip
+        FileRow("x/甲局2024年填报表.xlsx", None, None, "unreadable", errors=1),
+        FileRow("b.xlsx", "乙 局", 2024, "ok", mtime=1.7e9, contact={"phone": "sheet-phone"}),
+    ]
     status = round_status(roster, files)
     by = {a.agency: a for a in status.agencies}
     assert by["甲局"].label == "无法读取" and by["甲局"].file == "x/甲局2024年填报表.xlsx"

@@ -105,7 +105,7 @@ def test_website_is_an_input_and_the_sentence_goes_when_empty(tmp_path, schema):
     path = write_template(tmp_path / "t.xlsx", report)
     ref = cell_ref(schema, "info_website")
     assert openpyxl.load_workbook(path)[ref.sheet][ref.a1].value == report.website
-    from compiler.read import load_report
+    from compiler.inputs import load_report
 
     assert load_report(path).website == report.website
     assert Report.from_json(report.to_json()).website == report.website

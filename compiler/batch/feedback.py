@@ -20,12 +20,15 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..findings import Finding
 from ..util.files import safe_filename, write_atomic
 from . import ERRORS, UNREADABLE, WARNINGS
+from .results import finding_to_dict
 from .status import AgencyStatus, RoundStatus
+
+if TYPE_CHECKING:
+    from .rows import FileRow
 
 FEEDBACK_DIR = "反馈材料"
 MAIL_MERGE_NAME = "邮件合并.csv"
@@ -47,7 +50,7 @@ class Packets:
 def write_feedback(
     out_dir: Path,
     status: RoundStatus,
-    files: Sequence[Mapping[str, Any]],
+    files: Sequence[FileRow],
     path_of: Callable[[str], Path],
     *,
     deadline: str | None = None,
@@ -59,7 +62,7 @@ def write_feedback(
     from ..render.letter import Letter, write_letter
 
     root = out_dir / FEEDBACK_DIR
-    by_rel = {f["rel"]: f for f in files}
+    by_rel = {f.rel: f for f in files}
     wanted = [a for a in [*status.agencies, *status.not_on_roster] if a.status in NEEDS_FEEDBACK and a.file]
     packets = Packets()
     written: dict[str, str] = {}
@@ -79,16 +82,16 @@ def write_feedback(
         annotated = None
         if agency.status != UNREADABLE:
             try:
-                annotated = _annotate(path_of(row["rel"]), row, folder)
+                annotated = _annotate(path_of(row.rel), row, folder)
                 names.append(annotated.name)
                 written[f"{folder_name}/{annotated.name}"] = _sha(annotated)
             except Exception as exc:  # one damaged workbook must not stop the others' packets
                 packets.problems.append(f"{agency.agency}：无法生成标注表（{type(exc).__name__}）")
         letter = Letter(
             agency=agency.agency,
-            file=row["rel"],
-            findings=row.get("findings") or [],
-            year=row.get("year") if isinstance(row.get("year"), int) else None,
+            file=row.rel,
+            findings=[finding_to_dict(f) for f in row.findings],
+            year=row.year if isinstance(row.year, int) and not isinstance(row.year, bool) else None,
             deadline=deadline,
             return_to=return_to,
             sender=sender,
@@ -109,44 +112,23 @@ def write_feedback(
     return packets
 
 
-def _annotate(src: Path, row: Mapping[str, Any], folder: Path) -> Path:
+def _annotate(src: Path, row: FileRow, folder: Path) -> Path:
     """The annotated copy of the agency's sheet (a report JSON is written into the template first)."""
     from ..check import FileResult, counts_of, status_of
     from ..check.annotate import annotate
+    from ..model import Report
 
-    findings = [f for f in map(_finding, row.get("findings") or []) if f is not None]
-    counts = counts_of(findings)
-    report = None
-    if src.suffix.lower() not in (".xlsx", ".xlsm"):
-        from ..read import load_report
+    counts = counts_of(row.findings)
+    if src.suffix.lower() in (".xlsx", ".xlsm"):
+        report = Report.empty()  # the workbook itself is marked; the report is not needed
+    else:
+        from ..inputs import load_report
 
         report = load_report(src)
-    else:
-        from ..model import Report
-
-        report = Report.empty()  # the workbook itself is marked; the report is not needed
-    result = FileResult(str(src), row.get("template_version"), status_of(counts), counts, findings, report)
+    result = FileResult(str(src), row.template_version, status_of(counts), counts, list(row.findings), report)
     target = annotate(result, folder)
     assert target is not None
     return target
-
-
-def _finding(f: Mapping[str, Any]) -> Finding | None:
-    """A file result's finding (a plain dict from the worker) as a ``Finding`` again, via the catalogue."""
-    from ..catalog import make_finding
-
-    try:
-        return make_finding(
-            str(f.get("code") or ""),
-            str(f.get("message") or ""),
-            sheet=f.get("sheet"),
-            cell=f.get("cell"),
-            key=f.get("key"),
-            expected=f.get("expected"),
-            actual=f.get("actual"),
-        )
-    except KeyError:  # a code this version no longer knows (an old manifest entry): the letter still lists it
-        return None
 
 
 def _mail_row(a: AgencyStatus, folder: str) -> list[str]:

@@ -22,13 +22,31 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ..findings import tidy
 from ..model import Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
 from . import ERRORS, FAILED, UNREADABLE
 from .names import duplicate_key
+
+
+class FileLike(Protocol):
+    """What selecting needs of a file: a ``FileRow`` or a worker's ``FileOutcome``."""
+
+    @property
+    def rel(self) -> str: ...
+    @property
+    def agency(self) -> Any: ...
+    @property
+    def year(self) -> Any: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def tables(self) -> Any: ...
+
+
+F = TypeVar("F", bound=FileLike)
 
 #: Title of the roll-up report compiled with ``--rollup-name``.
 ROLLUP_TITLE = "{name}政府信息公开申请情况汇总"
@@ -98,7 +116,7 @@ class Rollup:
         report = Report.empty(self.schema.format_id)
         report.agency = name
         report.year = year if year is not None else self.main_year
-        report.tables = self.tables()
+        report.tables = {tid: [list[Value](row) for row in rows] for tid, rows in self.tables().items()}
         return report
 
 
@@ -126,10 +144,10 @@ class Selection:
     """The files the roll-up sums and those it leaves out."""
 
     year: int | None
-    included: list[Mapping[str, Any]]
+    included: list[Any]
     excluded: list[Excluded]
     #: Groups (two or more files, path order) of one agency and year.
-    duplicate_groups: list[list[Mapping[str, Any]]]
+    duplicate_groups: list[list[Any]]
     #: Kept file of each duplicate group → why it was kept (Chinese).
     kept: dict[str, str] = field(default_factory=dict)
     #: Whether files with errors were summed (``--include-errors``).
@@ -140,31 +158,36 @@ class Selection:
 
     @property
     def included_rels(self) -> set[str]:
-        return {f["rel"] for f in self.included}
+        return {f.rel for f in self.included}
 
     @property
-    def unverified(self) -> list[Mapping[str, Any]]:
+    def unverified(self) -> list[Any]:
         """Files summed although they have errors (only with ``include_errors``)."""
-        return [f for f in self.included if f.get("status") == ERRORS]
+        return [f for f in self.included if f.status == ERRORS]
 
 
 def _valid_year(year: Any) -> int | None:
     return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
-def readable(file: Mapping[str, Any]) -> bool:
+def readable(file: FileLike) -> bool:
     """A file whose tables were read (files with errors included)."""
-    return file.get("status") not in (UNREADABLE, FAILED) and file.get("tables") is not None
+    return file.status not in (UNREADABLE, FAILED) and file.tables is not None
 
 
-def duplicate_groups(files: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+def duplicate_key_of(file: FileLike) -> tuple[str, str] | None:
+    """The agency-and-year key of a file that was read (``None`` otherwise)."""
+    return duplicate_key(file.agency, file.year) if readable(file) else None
+
+
+def duplicate_groups(files: Iterable[F]) -> list[list[F]]:
     """Readable files of one agency (``agency_key``) and one year, two or more per group, in path order."""
-    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[F]] = {}
     for f in files:
-        key = duplicate_key(f.get("agency"), f.get("year")) if readable(f) else None
+        key = duplicate_key_of(f)
         if key is not None:
             groups.setdefault(key, []).append(f)
-    return [sorted(same, key=lambda f: f["rel"]) for same in groups.values() if len(same) > 1]
+    return [sorted(same, key=lambda f: f.rel) for same in groups.values() if len(same) > 1]
 
 
 def rollup_year(years: Iterable[Any]) -> int | None:
@@ -173,35 +196,15 @@ def rollup_year(years: Iterable[Any]) -> int | None:
     return max((n, y) for y, n in counts.items())[1] if counts else None
 
 
-def _date_of(f: Mapping[str, Any]) -> str:
+def _date_of(f: Any) -> str:
     """The 成文日期 as ISO text ('' when absent or invalid), so that later dates sort later."""
-    date = f.get("date")
+    date = getattr(f, "date", None)
     return date if isinstance(date, str) and len(date) == 10 and date[4] == "-" else ""
 
 
-def _mtime_of(f: Mapping[str, Any]) -> float:
-    mtime = f.get("mtime")
+def _mtime_of(f: Any) -> float:
+    mtime = getattr(f, "mtime", None)
     return float(mtime) if isinstance(mtime, int | float) and not isinstance(mtime, bool) else 0.0
-
-
-def keep_duplicate(same: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], str]:
-    """Which of two or more files of one agency and year to keep, and why (Chinese).
-
-    The later 成文日期 wins (the agency's latest version of its report), then
-    the later file time (the sheet sent last); only when both tie is the first
-    in path order kept, and the reason says so.
-    """
-    ordered = sorted(same, key=lambda f: f["rel"])
-    best = max(ordered, key=lambda f: (_date_of(f), _mtime_of(f)))  # max keeps the first of equals
-    date, mtime = _date_of(best), _mtime_of(best)
-    others = [f for f in ordered if f is not best]
-    if date and all(_date_of(f) < date for f in others):
-        return best, f"成文日期（{date}）较晚"
-    if all(_mtime_of(f) < mtime for f in others if _date_of(f) == date):
-        when = time_text(mtime) or "未知"
-        tie = f"成文日期相同（{date}）" if date else "成文日期都未填写"
-        return best, f"{tie}，文件时间（{when}）较晚"
-    return best, "成文日期和文件时间都相同，按路径顺序保留第一份"
 
 
 def time_text(mtime: Any) -> str | None:
@@ -213,7 +216,26 @@ def time_text(mtime: Any) -> str | None:
     return dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def select(files: Sequence[Mapping[str, Any]], *, include_errors: bool = False) -> Selection:
+def keep_duplicate(same: Sequence[F]) -> tuple[F, str]:
+    """Which of two or more files of one agency and year to keep, and why (Chinese).
+
+    The later 成文日期 wins (the agency's latest version of its report), then
+    the later file time (the sheet sent last); only when both tie is the first
+    in path order kept, and the reason says so.
+    """
+    ordered = sorted(same, key=lambda f: f.rel)
+    best = max(ordered, key=lambda f: (_date_of(f), _mtime_of(f)))  # max keeps the first of equals
+    date, mtime = _date_of(best), _mtime_of(best)
+    others = [f for f in ordered if f is not best]
+    if date and all(_date_of(f) < date for f in others):
+        return best, f"成文日期（{date}）较晚"
+    if all(_mtime_of(f) < mtime for f in others if _date_of(f) == date):
+        tie = f"成文日期相同（{date}）" if date else "成文日期都未填写"
+        return best, f"{tie}，文件时间（{time_text(mtime) or '未知'}）较晚"
+    return best, "成文日期和文件时间都相同，按路径顺序保留第一份"
+
+
+def select(files: Sequence[FileLike], *, include_errors: bool = False) -> Selection:
     """The readable files the roll-up sums: one per agency and year, only the roll-up year's, by default no errors."""
     groups = duplicate_groups(files)
     excluded: list[Excluded] = []
@@ -221,35 +243,35 @@ def select(files: Sequence[Mapping[str, Any]], *, include_errors: bool = False) 
     kept: dict[str, str] = {}
     for same in groups:
         best, why = keep_duplicate(same)
-        kept[best["rel"]] = why
+        kept[best.rel] = why
         for f in same:
             if f is best:
                 continue
-            dropped.add(f["rel"])
-            reason = f"与 {best['rel']} 是同一单位同一年度的报告，保留 {best['rel']}（{why}）"
-            excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), DUPLICATE, reason))
-    candidates = [f for f in files if readable(f) and f["rel"] not in dropped]
-    year = rollup_year(f.get("year") for f in candidates)
+            dropped.add(f.rel)
+            reason = f"与 {best.rel} 是同一单位同一年度的报告，保留 {best.rel}（{why}）"
+            excluded.append(Excluded(f.rel, f.agency, f.year, DUPLICATE, reason))
+    candidates = [f for f in files if readable(f) and f.rel not in dropped]
+    year = rollup_year(f.year for f in candidates)
     included = []
     for f in candidates:
-        own = _valid_year(f.get("year"))
+        own = _valid_year(f.year)
         if year is None or own == year:
             included.append(f)
             continue
         said = f"为 {own} 年" if own is not None else "不明（未填写或无效）"
         reason = f"报告年度{said}，不是汇总年度 {year} 年"
-        excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), OTHER_YEAR, reason))
+        excluded.append(Excluded(f.rel, f.agency, f.year, OTHER_YEAR, reason))
     if not include_errors:
         clean = []
         for f in included:
-            if f.get("status") != ERRORS:
+            if f.status != ERRORS:
                 clean.append(f)
                 continue
-            n = f.get("errors") or 0
+            n = getattr(f, "errors", 0) or 0
             reason = (
                 f"有 {n} 个错误，数字未经核实，未计入合计（修正后重新运行；或用 --include-errors 计入，汇总将标为草稿）"
             )
-            excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), HAS_ERRORS, reason))
+            excluded.append(Excluded(f.rel, f.agency, f.year, HAS_ERRORS, reason))
         included = clean
     order = {DUPLICATE: 0, HAS_ERRORS: 1, OTHER_YEAR: 2}
     excluded.sort(key=lambda e: (order.get(e.kind, 9), e.rel))

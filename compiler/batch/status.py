@@ -16,11 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from .names import agency_key
 from .rollup import keep_duplicate, time_text
+
+if TYPE_CHECKING:
+    from .rows import FileRow
 
 #: An agency on the roster with no sheet in the input folder.
 MISSING = "missing"
@@ -108,28 +111,28 @@ class RoundStatus:
         }
 
 
-def round_status(roster: Sequence[RosterLike], files: Sequence[Mapping[str, Any]]) -> RoundStatus:
-    """The status of every roster agency given the batch's file results.
+def round_status(roster: Sequence[RosterLike], files: Sequence[FileRow]) -> RoundStatus:
+    """The status of every roster agency given the batch's file rows (``rows.FileRow``).
 
-    ``files``: mappings with ``rel``, ``agency``, ``status``, ``errors``,
-    ``warnings``, and optionally ``date`` (ISO 成文日期), ``mtime`` (seconds),
-    ``contact`` (``phone``/``email`` from the sheet) and ``message``.
+    A row gives ``rel``, ``agency``, ``status``, ``errors``, ``warnings``,
+    ``date`` (ISO 成文日期), ``mtime`` (seconds), ``contact`` (``phone``/``email``
+    from the sheet) and ``message``.
     """
     keys = {agency_key(e.agency): e for e in roster}
-    by_agency: dict[str, list[Mapping[str, Any]]] = {}
-    strangers: dict[str, list[Mapping[str, Any]]] = {}
+    by_agency: dict[str, list[FileRow]] = {}
+    strangers: dict[str, list[FileRow]] = {}
     for f in files:
-        key = agency_key(f.get("agency")) or _key_from_name(f.get("rel"), keys)
+        key = agency_key(f.agency) or _key_from_name(f.rel, keys)
         if key in keys:
             by_agency.setdefault(key, []).append(f)
         elif key:
             strangers.setdefault(key, []).append(f)
         else:  # neither a name inside nor a roster name in the file name
-            strangers.setdefault(f"?{f.get('rel')}", []).append(f)
+            strangers.setdefault(f"?{f.rel}", []).append(f)
     agencies = [_status_of(e.agency, by_agency.get(agency_key(e.agency), []), e) for e in roster]
     others = [
-        _status_of(str(same[0].get("agency") or ""), same, None)
-        for _, same in sorted(strangers.items(), key=lambda kv: str(kv[1][0].get("rel")))
+        _status_of(str(same[0].agency or ""), same, None)
+        for _, same in sorted(strangers.items(), key=lambda kv: kv[1][0].rel)
     ]
     return RoundStatus(agencies, others)
 
@@ -143,7 +146,7 @@ def _key_from_name(rel: Any, keys: Mapping[str, Any]) -> str:
     return max(matches, key=len) if matches else ""
 
 
-def _status_of(agency: str, files: Sequence[Mapping[str, Any]], entry: RosterLike | None) -> AgencyStatus:
+def _status_of(agency: str, files: Sequence[FileRow], entry: RosterLike | None) -> AgencyStatus:
     person = entry.person if entry is not None else None
     if not files:
         return AgencyStatus(
@@ -154,22 +157,22 @@ def _status_of(agency: str, files: Sequence[Mapping[str, Any]], entry: RosterLik
             phone=entry.phone if entry is not None else None,
             email=entry.email if entry is not None else None,
         )
-    read = [f for f in files if f.get("status") not in (UNREADABLE, FAILED)]
-    chosen = keep_duplicate(read)[0] if len(read) > 1 else (read or sorted(files, key=lambda f: f["rel"]))[0]
-    status = chosen.get("status") if chosen.get("status") in STATUS_LABELS else FAILED
-    contact = chosen.get("contact") or {}
+    read = [f for f in files if f.status not in (UNREADABLE, FAILED)]
+    chosen = keep_duplicate(read)[0] if len(read) > 1 else (read or sorted(files, key=lambda f: f.rel))[0]
+    status = chosen.status if chosen.status in STATUS_LABELS else FAILED
+    contact = chosen.contact or {}
     return AgencyStatus(
-        agency=agency or str(chosen.get("agency") or ""),
+        agency=agency or str(chosen.agency or ""),
         status=status,
         label=STATUS_LABELS[status],
-        errors=int(chosen.get("errors") or 0),
-        warnings=int(chosen.get("warnings") or 0),
-        file=chosen.get("rel"),
-        file_time=time_text(chosen.get("mtime")),
+        errors=int(chosen.errors or 0),
+        warnings=int(chosen.warnings or 0),
+        file=chosen.rel,
+        file_time=time_text(chosen.mtime),
         person=person,
         phone=(entry.phone if entry is not None else None) or contact.get("phone"),
         email=(entry.email if entry is not None else None) or contact.get("email"),
         on_roster=entry is not None,
-        message=str(chosen.get("message") or ""),
-        other_files=tuple(sorted(f["rel"] for f in files if f is not chosen)),
+        message=str(chosen.message or ""),
+        other_files=tuple(sorted(f.rel for f in files if f is not chosen)),
     )

@@ -1,7 +1,10 @@
-"""The ``nianbao`` command line: option parsing only; each command lives in its layer.
+"""The ``nianbao`` command line (Typer): option parsing only.
 
-Heavy libraries (openpyxl, python-docx, xlsxwriter) are imported inside the
-commands so that ``nianbao --help`` stays fast.
+Each command's module here (``template``, ``export``, ``check``, ``compile``,
+``batch``, ``published`` for import/audit) calls its use case in
+``compiler.commands`` and prints the result; this is the only package that
+prints for the user. Heavy libraries (openpyxl, python-docx, xlsxwriter) are
+imported inside the commands so that ``nianbao --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from .chinese_cli import ChineseCommand, ChineseGroup, usage_error_message, version_text
+from ..exitcodes import EXIT_INTERRUPTED, EXIT_UNUSABLE
+from .chinese import ChineseCommand, ChineseGroup, usage_error_message, version_text
 
 app = typer.Typer(
     name="nianbao",
@@ -42,8 +46,8 @@ def _root(
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
 
-@app.command(cls=ChineseCommand)
-def template(
+@app.command(cls=ChineseCommand, name="template")
+def template_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")
     ] = None,
@@ -64,7 +68,7 @@ def template(
     ] = None,
 ) -> None:
     """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
-    from .template.cli import run
+    from .template import run
 
     raise typer.Exit(
         run(
@@ -80,26 +84,26 @@ def template(
     )
 
 
-@app.command(cls=ChineseCommand)
-def export(
+@app.command(cls=ChineseCommand, name="export")
+def export_command(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx（或报告 JSON）")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
 ) -> None:
     """把填报表读成报告 JSON（交换格式）。"""
-    from .read.cli import run_export
+    from .export import run_export
 
     raise typer.Exit(run_export(file, output))
 
 
-@app.command(cls=ChineseCommand, epilog=EXIT_CODES)
-def check(
+@app.command(cls=ChineseCommand, name="check", epilog=EXIT_CODES)
+def check_command(
     files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
-    from .check.cli import run
+    from .check import run
 
     raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous))
 
@@ -109,7 +113,7 @@ def check(
     name="compile",
     epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。",
 )
-def compile_(
+def compile_command(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
@@ -117,13 +121,15 @@ def compile_(
     style: Annotated[Path | None, typer.Option("--style", help="版式文件（TOML 或 JSON）")] = None,
 ) -> None:
     """生成国家格式的年度报告（Word，另可 HTML、PDF）。"""
-    from .render.cli import run
+    from .compile import run
 
     raise typer.Exit(run(file, output=output, formats=formats, force=force, style=style))
 
 
-@app.command(cls=ChineseCommand, epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
-def batch(
+@app.command(
+    cls=ChineseCommand, name="batch", epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。"
+)
+def batch_command(
     in_dir: Annotated[Path, typer.Argument(help="收回的填报表所在目录（递归查找 .xlsx）")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出目录")],
     jobs: Annotated[int | None, typer.Option("--jobs", help="并行进程数，缺省为全部 CPU 核")] = None,
@@ -144,7 +150,7 @@ def batch(
     return_to: Annotated[str | None, typer.Option("--return-to", help="反馈意见中的报送方式（邮箱或地址）")] = None,
 ) -> None:
     """批量核查并生成整个目录的报告，输出汇总表和全辖区合计。"""
-    from .batch.cli import run
+    from .batch import run
 
     raise typer.Exit(
         run(
@@ -167,21 +173,23 @@ def batch(
 
 
 @app.command(cls=ChineseCommand, name="import")
-def import_(
-    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/html/htm/docx）")],
+def import_command(
+    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json）")],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")
     ] = None,
 ) -> None:
     """读取已发布的年度报告，得到报告 JSON 或填好的模板。"""
-    from .imports.cli import run_import
+    from .published import run_import
 
     raise typer.Exit(run_import(file, output))
 
 
-@app.command(cls=ChineseCommand, epilog=EXIT_CODES)
-def audit(
-    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/html/htm/docx），可多个")],
+@app.command(cls=ChineseCommand, name="audit", epilog=EXIT_CODES)
+def audit_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json），可多个")
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="把标注了问题的填好模板副本写入此目录（不改动原文件）")
@@ -192,7 +200,7 @@ def audit(
     ] = None,
 ) -> None:
     """核查已发布的年度报告中的数字。"""
-    from .imports.cli import run_audit
+    from .published import run_audit
 
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
 
@@ -207,16 +215,12 @@ def main() -> None:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
         if "NoArgsIsHelpError" in kinds and getattr(exc, "ctx", None) is not None:
             print(exc.ctx.get_help())  # type: ignore[attr-defined]
-            sys.exit(2)
+            sys.exit(EXIT_UNUSABLE)
         if "UsageError" in kinds:
             print(usage_error_message(exc), file=sys.stderr)
-            sys.exit(2)
+            sys.exit(EXIT_UNUSABLE)
         if "Abort" in kinds:
             print("已中断。", file=sys.stderr)
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         raise
     sys.exit(code if isinstance(code, int) else 0)
-
-
-if __name__ == "__main__":
-    main()
