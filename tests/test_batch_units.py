@@ -70,7 +70,11 @@ def test_output_names_are_safe_and_numbered_deterministically():
 
 def test_agency_key_and_previous_choice():
     assert agency_key("衢州市 民政局") == agency_key("衢州市民政局\u3000") == agency_key("衢州市民政局")
-    index = {agency_key("甲局"): [PreviousEntry(y, f"{y}.json", sha, f"{y}.xlsx") for y, sha in ((2022, "a"), (2023, "b"), (2024, "c"))]}
+    index = {
+        agency_key("甲局"): [
+            PreviousEntry(y, f"{y}.json", sha, f"{y}.xlsx") for y, sha in ((2022, "a"), (2023, "b"), (2024, "c"))
+        ]
+    }
     assert choose_previous(index, "甲 局", 2024).sha == "b"
     assert choose_previous(index, "甲局", 2023).sha == "a"
     assert choose_previous(index, "甲局", 2022) is None

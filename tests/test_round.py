@@ -216,3 +216,15 @@ def test_console_never_breaks_a_file_name_at_80_columns(tmp_path):
     for text in (result.stdout, result.stderr):
         for name in (long_name, "损坏的文件" * 8 + ".xlsx"):
             assert any(name in line for line in text.splitlines()), text
+
+
+def test_round_status_of_an_output_folder(round_dir, tmp_path, capsys):
+    """The web service's entry: the status from the last batch's folder and the roster, without running again."""
+    from compiler.commands.batch import round_status_of
+
+    out = tmp_path / "out"
+    _, doc = _batch(round_dir, out, capsys)
+    status = round_status_of(out, round_dir["roster"], in_dir=round_dir["in"])
+    assert status.to_json()["counts"] == doc["round"]["counts"]
+    assert [a.label for a in status.agencies] == [a["label"] for a in doc["round"]["agencies"]]
+    assert all(a.file_time for a in status.agencies if a.file)

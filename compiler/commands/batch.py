@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..batch.runner import Batch, BatchAbort, BatchOptions, BatchOutcome
 from ..render.outputs import parse_formats
-from .errors import UsageError
+
+if TYPE_CHECKING:
+    from ..batch.status import RoundStatus
+from .errors import InputError, UsageError
 
 
 def run_batch(
@@ -63,4 +66,28 @@ def run_batch(
         raise UsageError(str(exc)) from exc
 
 
-__all__ = ["BatchOutcome", "run_batch"]
+def round_status_of(output: str | Path, roster: str | Path, *, in_dir: str | Path | None = None) -> RoundStatus:
+    """The round's status (``batch.status.round_status``) from a batch output folder and the roster, without a run.
+
+    Reads what the last batch into ``output`` recorded (its manifest); ``in_dir``
+    gives the file times. ``InputError`` when the roster cannot be used.
+    """
+    from ..batch.manifest import Manifest
+    from ..batch.rollup import select
+    from ..batch.rows import file_rows, flag_duplicates
+    from ..batch.status import round_status
+    from ..template.roster import RosterError, read_roster
+
+    try:
+        entries = read_roster(Path(roster)).entries
+    except RosterError as exc:
+        raise InputError(str(exc)) from exc
+    manifest = Manifest(Path(output)).load()
+    rels = sorted(manifest.entries)
+    source = Path(in_dir) if in_dir is not None else None
+    rows = file_rows(rels, manifest, (lambda rel: source / rel) if source is not None else None)
+    flag_duplicates(select(rows))  # as the run did: a second sheet of one agency is a warning
+    return round_status(entries, rows)
+
+
+__all__ = ["BatchOutcome", "round_status_of", "run_batch"]
