@@ -17,7 +17,15 @@ from test_batch import YEAR, make_sheet
 from compiler.batch.feedback import FEEDBACK_DIR, MAIL_MERGE_HEADER, MAIL_MERGE_NAME
 from compiler.batch.rows import FileRow
 from compiler.batch.status import round_status
-from compiler.batch.summary import SHEET_ROLLUP, SHEET_STATUS, SUMMARY_NAME
+from compiler.batch.summary import (
+    SHEET_CHART_DATA,
+    SHEET_EXCLUDED,
+    SHEET_FILES,
+    SHEET_FINDINGS,
+    SHEET_ROLLUP,
+    SHEET_STATUS,
+    SUMMARY_NAME,
+)
 from compiler.check.annotate import SHEET_RESULTS
 from compiler.cli.batch import run
 from compiler.render.draft import DRAFT_NOTE
@@ -102,6 +110,11 @@ def test_every_roster_agency_has_the_right_status(round_dir, tmp_path, capsys):
     assert "己局" in rows  # listed apart, below the roster
     assert ws.print_title_rows == "$1:$3" and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+    for sheet in (SHEET_FILES, SHEET_FINDINGS, SHEET_EXCLUDED):  # every summary sheet prints the same way
+        other = wb[sheet]
+        assert other.print_title_rows == "$1:$1" and other.page_setup.orientation == "landscape", sheet
+        assert other.page_setup.fitToWidth in (None, 1) and other.page_setup.fitToHeight == 0, sheet  # 1 wide
+        assert other.sheet_properties.pageSetUpPr.fitToPage, sheet
 
 
 def test_feedback_packets_and_mail_merge(round_dir, tmp_path, capsys):
@@ -158,6 +171,9 @@ def test_rollup_sums_only_clean_sheets_and_include_errors_makes_a_draft(round_di
         assert not [n for n in zf.namelist() if n.startswith("word/header")]  # clean: no draft mark
     wb = openpyxl.load_workbook(out / SUMMARY_NAME)
     assert "草稿" not in wb[SHEET_ROLLUP].cell(1, 1).value
+    # the chart of applications by agency shows exactly the agencies the roll-up sums
+    charted = {row[0] for row in wb[SHEET_CHART_DATA].iter_rows(min_row=2, max_col=1, values_only=True) if row[0]}
+    assert charted == {"甲局", "丙局", "己局"}
 
     # --include-errors: the roll-up does not balance, so no report without --force
     out2 = tmp_path / "out2"
