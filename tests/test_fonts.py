@@ -54,6 +54,7 @@ def test_pdf_body_is_serif_cjk_and_headings_use_their_kinds(soffice, tmp_path):
         assert "ukai" in names  # （一） headings (楷体)
 
 
+@pytest.mark.slow
 def test_compile_pdf_prints_the_notice_once(tmp_path):
     """The notice comes from the command (not asserted on the PDF): it names the substitution exactly once."""
     from compiler.util.office import find_soffice

@@ -32,6 +32,9 @@ from compiler.render.draft import DRAFT_NOTE
 from compiler.template.roster import read_roster, template_filename
 from compiler.template.writer import write_template
 
+#: Every test here runs real batches (worker processes): the module is slow.
+pytestmark = pytest.mark.slow
+
 ROSTER = [
     # 单位名称, 联系人, 联系电话, 电子邮箱
     ("甲局", "张三", "0570-1000001", "jia@example.cn"),

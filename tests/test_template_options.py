@@ -39,6 +39,7 @@ def test_roster_needs_year(roster, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_roster_rerun_keeps_existing_files_unless_overwrite(roster, tmp_path, schema):
     out = tmp_path / "out"
     first = _nianbao("template", "--roster", str(roster), "--year", "2025", "-o", str(out))
@@ -71,6 +72,7 @@ def test_single_template_is_not_overwritten(tmp_path):
     openpyxl.load_workbook(target)
 
 
+@pytest.mark.slow
 def test_deadline_and_return_to_head_the_instructions(roster, tmp_path):
     out = tmp_path / "out"
     result = _nianbao(
