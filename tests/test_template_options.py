@@ -111,3 +111,18 @@ def test_website_is_an_input_and_the_sentence_goes_when_empty(tmp_path, schema):
 
     assert load_report(path).website == report.website
     assert Report.from_json(report.to_json()).website == report.website
+
+
+def test_a_sheet_from_before_the_website_field_reads_without_a_warning(tmp_path, schema):
+    """Templates distributed before 发布网站 existed have no name for it: that alone is not NAMES_MISSING."""
+    from compiler.inputs import load_report
+
+    report = Report.empty()
+    report.agency, report.year = "甲局", 2025
+    path = write_template(tmp_path / "old.xlsx", report)
+    wb = openpyxl.load_workbook(path)
+    del wb.defined_names["info_website"]  # as the older template had it: no name, nothing in the cell
+    wb.save(path)
+    read = load_report(path)
+    assert "NAMES_MISSING" not in {f.code for f in read.origin.findings}
+    assert read.website is None and read.agency == "甲局"

@@ -463,8 +463,12 @@ class _Locator:
         if ws is None:
             self.missing_sheets.add(ref.sheet)
             return None
-        self.by_position += 1
-        return self._content(ws, ref.a1)
+        located = self._content(ws, ref.a1)
+        # Only a cell that holds something was "read by position": an empty one (e.g. a field added to the
+        # template after this workbook was made, such as 发布网站) cannot be misread.
+        if located.value is not None or located.formula:
+            self.by_position += 1
+        return located
 
     @staticmethod
     def _content(ws: Any, a1: str) -> Located:
