@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 from ..util.files import safe_filename, write_atomic
 from . import ERRORS, UNREADABLE, WARNINGS
 from .results import finding_to_dict
-from .status import AgencyStatus, RoundStatus
 
 if TYPE_CHECKING:
     from .rows import FileRow
+    from .status import AgencyStatus, RoundStatus
 
 FEEDBACK_DIR = "反馈材料"
 MAIL_MERGE_NAME = "邮件合并.csv"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from .display import display_text
+from ..util.text import display_text
 
 
 class BatchAbort(Exception):
@@ -25,7 +25,6 @@ class BatchOptions:
     previous: Path | None = None
     rollup_name: str | None = None
     timeout: float | None = 60.0
-    progress: Literal["rich", "plain"] | None = None
     #: The round's roster (``template --roster``'s formats): the status of every agency, 未报送 included.
     roster: Path | None = None
     #: Sum sheets with errors into the roll-up too (it is then a draft).

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from ..render.outputs import OutputFailed, write_outputs
 from ..util.files import safe_filename
 from .cleanup import OutputRemover, outputs_of
-from .manifest import Manifest
 from .rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
 
 if TYPE_CHECKING:
     from ..findings import Finding
     from ..model import Report
+    from .manifest import Manifest
 
 
 def write_rollup_report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ..batch.runner import Batch, BatchAbort, BatchOptions, BatchOutcome
 from ..render.outputs import parse_formats
@@ -12,6 +12,9 @@ from ..render.outputs import parse_formats
 if TYPE_CHECKING:
     from ..batch.status import RoundStatus
 from .errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from ..batch.progress import Progress
 
 
 def run_batch(
@@ -24,14 +27,14 @@ def run_batch(
     previous: str | Path | None = None,
     rollup_name: str | None = None,
     timeout: float | None = 60.0,
-    progress: Literal["rich", "plain"] | None = None,
+    progress: Progress | None = None,
     work: Callable[..., Any] | None = None,
     roster: str | Path | None = None,
     include_errors: bool = False,
     deadline: str | None = None,
     return_to: str | None = None,
 ) -> BatchOutcome:
-    """Run a batch; ``progress`` shows live progress on stderr. ``UsageError`` for unusable folders or options.
+    """Run a batch; ``progress`` hears of each step and file (``None``: quiet). ``UsageError`` for unusable folders/options.
 
     The outcome holds the exit code, the JSON summary (``--json``'s document)
     and the file rows; the summary workbook and reports are in ``output``.
@@ -55,13 +58,12 @@ def run_batch(
             previous=Path(previous) if previous else None,
             rollup_name=(rollup_name or "").strip() or None,
             timeout=timeout,
-            progress=progress,
             roster=Path(roster) if roster else None,
             include_errors=include_errors,
             deadline=deadline,
             return_to=return_to,
         )
-        return Batch(opts, work=work).execute()
+        return Batch(opts, work=work, progress=progress).execute()
     except BatchAbort as exc:
         raise UsageError(str(exc)) from exc
 
