@@ -406,6 +406,10 @@ def test_officer_downloads(client: TestClient, rnd: Round, tmp_path: Path) -> No
     assert resp.status_code == 200
     wb = load_workbook(io.BytesIO(resp.content))
     assert {"文件汇总", "问题清单", "全辖区合计"} <= set(wb.sheetnames)
+    # The first sheet is the round's status of every roster agency, as batch --roster writes it.
+    first = wb[wb.sheetnames[0]]
+    cells = {str(c) for row in first.iter_rows(values_only=True) for c in row if c is not None}
+    assert {NAMES[0], NAMES[1], XSS} <= cells and {"通过", "有错误", "未报送"} <= cells
     rows = list(wb["文件汇总"].iter_rows(min_row=2, values_only=True))
     assert {r[2] for r in rows} == {NAMES[0], NAMES[1]}
     assert any("T3_BALANCE" in (r[4] or "") for r in wb["问题清单"].iter_rows(values_only=True))
@@ -413,7 +417,9 @@ def test_officer_downloads(client: TestClient, rnd: Round, tmp_path: Path) -> No
     resp = client.get("/admin/rollup.docx", headers=h)
     assert resp.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(resp.content)).paragraphs)
-    assert "衢州市政府信息公开申请情况汇总" in text and "2 个单位" in text
+    # It says what it covers: the sheet with errors is left out (as batch --roster does), the silent agency named.
+    assert "衢州市政府信息公开申请情况汇总" in text and "1 个单位" in text
+    assert f"未计入：{NAMES[1]}（有错误未计入）" in text
     assert "名单共 3 个单位，其中 1 个尚未报送" in text
 
     resp = client.get("/admin/all.zip", headers=h)

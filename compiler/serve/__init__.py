@@ -16,14 +16,3 @@ without the web libraries.
 """
 
 from __future__ import annotations
-
-#: Status of an agency in the round, as the officer sees it (same words and order as ``batch --roster``).
-NOT_SUBMITTED, UNREADABLE, FAILED, ERRORS, WARNINGS, PASSED = (
-    "未报送",
-    "无法读取",
-    "处理失败",
-    "有错误",
-    "有警告",
-    "通过",
-)
-ROUND_STATUSES = (NOT_SUBMITTED, UNREADABLE, FAILED, ERRORS, WARNINGS, PASSED)

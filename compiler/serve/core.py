@@ -20,10 +20,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import ERRORS, FAILED, NOT_SUBMITTED, PASSED, UNREADABLE, WARNINGS
-
-#: File status (``check --json``'s ``status``) → the agency's status in the round.
-_ROUND_STATUS = {"ok": PASSED, "warnings": WARNINGS, "errors": ERRORS, "unreadable": UNREADABLE, "failed": FAILED}
 #: Statuses whose report may be compiled (warnings never stop a report, as in ``compile``).
 COMPILABLE = ("ok", "warnings")
 #: Report formats a clerk may download.
@@ -32,10 +28,20 @@ REPORT_FORMATS = ("docx", "html", "pdf")
 
 # ---------------------------------------------------------------------- in the server process
 def round_status(file_status: str | None) -> str:
-    """The round status of an agency whose latest upload has ``file_status`` (``None``: nothing uploaded)."""
-    if file_status is None:
-        return NOT_SUBMITTED
-    return _ROUND_STATUS.get(file_status, UNREADABLE)
+    """The round status (``batch --roster``'s word) of an agency whose latest upload has ``file_status``.
+
+    ``None``: nothing uploaded (未报送). The words come from ``batch.status.STATUS_LABELS``: one source.
+    """
+    from ..batch.status import MISSING, STATUS_LABELS
+
+    return STATUS_LABELS.get(file_status or MISSING, STATUS_LABELS["unreadable"])
+
+
+def round_labels() -> tuple[str, ...]:
+    """Every round status word, in the round's order (未报送 first, 通过 last)."""
+    from ..batch.status import STATUS_LABELS
+
+    return tuple(STATUS_LABELS.values())
 
 
 def report_stem(agency: object, year: object, fallback: str) -> str:
@@ -136,34 +142,75 @@ def summary_rows(files: Sequence[Mapping[str, Any]]) -> list[Any]:
     return rows
 
 
-def build_summary(files: Sequence[Mapping[str, Any]], target: str | Path, rollup_name: str) -> dict[str, Any]:
-    """``汇总.xlsx`` for the round (per-file rows, every finding, the roll-up, what it left out)."""
+def build_summary(
+    files: Sequence[Mapping[str, Any]],
+    target: str | Path,
+    rollup_name: str,
+    roster: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """``汇总.xlsx`` for the round: the round status of every roster agency first (as ``batch --roster``), then
+    per-file rows, every finding, the roll-up and what it left out.
+
+    ``roster``: per agency in roster order, ``agency``, ``status`` (its latest upload's, ``None`` if none),
+    ``errors``, ``warnings``, ``file``, ``file_time``, ``message``.
+    """
+    from ..batch.status import MISSING, STATUS_LABELS, AgencyStatus, RoundStatus
     from ..batch.summary import write_summary
 
     rows = summary_rows(files)
     acc, chosen, with_errors = _rollup(rows)
-    write_summary(target, rows, rollup=acc, rollup_errors=with_errors, selection=chosen, formats=(), name=rollup_name)
+    status = RoundStatus(
+        [
+            AgencyStatus(
+                agency=a["agency"],
+                status=a["status"] or MISSING,
+                label=STATUS_LABELS.get(a["status"] or MISSING, STATUS_LABELS["unreadable"]),
+                errors=a.get("errors", 0),
+                warnings=a.get("warnings", 0),
+                file=a.get("file"),
+                file_time=a.get("file_time"),
+                message=a.get("message", ""),
+            )
+            for a in roster
+        ],
+        [],
+    )
+    write_summary(
+        target,
+        rows,
+        rollup=acc,
+        rollup_errors=with_errors,
+        selection=chosen,
+        formats=(),
+        name=rollup_name,
+        status=status if roster else None,
+    )
     return {"ok": True, "path": str(target)}
 
 
 def build_rollup_report(
     files: Sequence[Mapping[str, Any]], target: str | Path, fmt: str, rollup_name: str, roster_size: int = 0
 ) -> dict[str, Any]:
-    """The roll-up report (``<NAME>政府信息公开申请情况汇总``) as .docx or .html; it says what it covers."""
+    """The roll-up report (``<NAME>政府信息公开申请情况汇总``) as .docx or .html, as ``batch --rollup-name`` writes it.
+
+    It opens with what it covers (``rollup_coverage``: who is left out and why) and how many roster agencies
+    have not submitted; when its summed tables do not pass the checks it says 草稿 on every page.
+    """
     from ..batch.rollup import ROLLUP_TITLE
+    from ..batch.rollup_report import rollup_coverage, rollup_problems
     from ..render.outputs import write_outputs
 
     acc, chosen, _ = _rollup(summary_rows(files))
     title = ROLLUP_TITLE.format(name=rollup_name)
     report = acc.report(rollup_name, chosen.year)
-    year = f"{chosen.year}年度" if chosen.year is not None else "年度"
-    lead = f"本汇总由{rollup_name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
+    lead = rollup_coverage(rollup_name, acc, chosen)
     missing = roster_size - len(files)
     if missing > 0:
         lead += f"名单共 {roster_size} 个单位，其中 {missing} 个尚未报送，未计入。"
     report.narrative[report.schema.narrative[0].key] = lead
-    write_outputs(report, {fmt: Path(target)}, [fmt], title=title)
-    return {"ok": True, "path": str(target), "files": acc.files}
+    draft = bool(rollup_problems(report)) or bool(chosen.unverified)
+    write_outputs(report, {fmt: Path(target)}, [fmt], title=title, draft=draft)
+    return {"ok": True, "path": str(target), "files": acc.files, "draft": draft}
 
 
 def _rollup(rows: Sequence[Any]) -> tuple[Any, Any, int]:

@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from . import ROUND_STATUSES, core
+from . import core
 from .base import BaseServer, sorted_findings, upload_json
-from .http import bytes_download, client_ip, download, overdue, wants_json
+from .http import bytes_download, client_ip, download, local_time, overdue, wants_json
 from .jobs import COMPILE_TIMEOUT, JobFailed
 from .security import looks_like_token, new_token, same_hash, token_hash
 from .store import LINKS_NAME, OUTPUTS_DIR, iso_after
@@ -154,7 +154,7 @@ class OfficerPages(BaseServer):
                     "problems": (up.errors + up.warnings) if up else 0,
                 }
             )
-        counts = {s: sum(a["status"] == s for a in agencies) for s in ROUND_STATUSES}
+        counts = {s: sum(a["status"] == s for a in agencies) for s in core.round_labels()}
         return {
             "year": int(meta["year"]),
             "deadline": meta.get("deadline"),
@@ -170,7 +170,9 @@ class OfficerPages(BaseServer):
     @officer
     async def admin_page(self, request: Request) -> Response:
         doc = await run_in_threadpool(self.round_json)
-        return self.page(request, "admin.html", status=doc, statuses=ROUND_STATUSES, overdue=overdue(doc["deadline"]))
+        return self.page(
+            request, "admin.html", status=doc, statuses=core.round_labels(), overdue=overdue(doc["deadline"])
+        )
 
     @officer
     async def admin_agency(self, request: Request) -> Response:
@@ -256,9 +258,34 @@ class OfficerPages(BaseServer):
         target.unlink(missing_ok=True)
         return bytes_download(data, name, fmt)
 
+    def roster_rows(self) -> list[dict[str, Any]]:
+        """Every roster agency and where its latest upload stands (the summary's 报送情况 sheet)."""
+        latest = self.store.latest_uploads()
+        rows = []
+        for agency in self.store.agencies():
+            up, _n = latest.get(agency.id, (None, 0))
+            first_error = (
+                next((f["message"] for f in (up.result.get("findings") or []) if f.get("severity") == "error"), "")
+                if up
+                else ""
+            )
+            rows.append(
+                {
+                    "agency": agency.name,
+                    "status": up.status if up else None,
+                    "errors": up.errors if up else 0,
+                    "warnings": up.warnings if up else 0,
+                    "file": up.filename if up else None,
+                    "file_time": local_time(up.created_at) if up else None,
+                    "message": first_error,
+                }
+            )
+        return rows
+
     @officer
     async def summary(self, request: Request) -> Response:
-        return await self._built(request, "summary", "汇总.xlsx", "xlsx", {})
+        roster = await run_in_threadpool(self.roster_rows)
+        return await self._built(request, "summary", "汇总.xlsx", "xlsx", {"roster": roster})
 
     @officer
     async def rollup(self, request: Request) -> Response:

@@ -30,7 +30,7 @@ def process(task: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
         if kind == "compile":
             return core.compile_upload(task["path"], task["outputs"], task["key"], task["format"])
         if kind == "summary":
-            return core.build_summary(task["files"], task["target"], task["rollup_name"])
+            return core.build_summary(task["files"], task["target"], task["rollup_name"], task.get("roster", ()))
         if kind == "rollup":
             return core.build_rollup_report(
                 task["files"], task["target"], task["format"], task["rollup_name"], task.get("roster_size", 0)
