@@ -15,7 +15,7 @@ ALLOWED = {
     "nianbao", "docx", "html", "htm", "pdf", "xlsx", "xlsm", "json", "csv", "toml", "txt", "md",
     "word", "excel", "wps", "soffice", "libreoffice", "yyyy", "mm", "dd", "cpu",
     "template", "export", "check", "compile", "batch", "import", "audit", "serve", "init", "run",
-    "postgresql", "sqlite",
+    "get", "healthz", "postgresql", "sqlite", "database", "url", "mb", "links",
 }  # fmt: skip
 _OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z-]*")
 
