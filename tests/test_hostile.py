@@ -350,6 +350,12 @@ CASES: tuple[Case, ...] = (
         "PDF 内容流解压为 250 MB",
         published(2, says=("压缩炸弹",)),
     ),
+    Case(
+        "published_pdf_drawing_bomb",
+        K_PUBLISHED,
+        "PDF 一页画 3 万条线（页面对象上限 2 万）",
+        published(2, says=("对象超过 20000 个",)),
+    ),
     Case("published_pdf_many_pages", K_PUBLISHED, "2 万页的 PDF", published(2, says=("上限 200 页",))),
     # ---- rosters
     Case("roster_zip_bomb", K_ROSTER, "名单 .xlsx 解压为 250 MB", roster(2, "压缩炸弹")),

@@ -120,6 +120,13 @@ def _edges(page, height: float) -> list[dict]:
     return out
 
 
+def object_count(page) -> int:
+    """How many objects the page draws (counted by PDFium without reading them)."""
+    import pypdfium2.raw as raw
+
+    return int(raw.FPDFPage_CountObjects(page.raw))
+
+
 def read_page(page) -> Page:
     """One PDFium page: its characters and the straight edges of everything it draws."""
     width, height = page.get_size()

@@ -1283,6 +1283,15 @@ def _(d: Path) -> Path:
     return p
 
 
+@case("published_pdf_drawing_bomb")
+def _(d: Path) -> Path:
+    p = d / "三万条线.pdf"
+    rng = random.Random(13)
+    ops = b"".join(b"%d %d m %d %d l S\n" % tuple(rng.randint(0, 800) for _ in range(4)) for _ in range(30_000))
+    p.write_bytes(_one_page_pdf(_TEXT_PAGE + b"\n" + ops, _FONT, [_HELVETICA]))
+    return p
+
+
 @case("published_pdf_many_pages")
 def _(d: Path) -> Path:
     p = d / "十万页.pdf"
