@@ -356,6 +356,18 @@ CASES: tuple[Case, ...] = (
         "PDF 一页画 3 万条线（页面对象上限 2 万）",
         published(2, says=("对象超过 20000 个",)),
     ),
+    Case(
+        "published_pdf_text_bomb",
+        K_PUBLISHED,
+        "PDF 一页 42 万个字符（全文上限 30 万）",
+        published(2, says=("超过 300000 个字符",)),
+    ),
+    Case(
+        "published_long_line_txt",
+        K_PUBLISHED,
+        "一行 100 万个字母的 .txt（正则不回溯）",
+        published(1, "IMPORT_TABLE_MISSING"),
+    ),
     Case("published_pdf_many_pages", K_PUBLISHED, "2 万页的 PDF", published(2, says=("上限 200 页",))),
     # ---- rosters
     Case("roster_zip_bomb", K_ROSTER, "名单 .xlsx 解压为 250 MB", roster(2, "压缩炸弹")),

@@ -26,7 +26,7 @@ from typing import Any, cast
 
 from ..read import UnreadableInput
 from .normalize import is_page_number, read_cell
-from .pdfpage import Page, object_count, read_page
+from .pdfpage import Page, PageTooLarge, object_count, read_page
 from .tokens import Builder, Document
 
 #: More pages than any annual report has (they run 5–30 pages).
@@ -47,7 +47,7 @@ _SNAP = 3
 #: Page objects in the file, counted before parsing: ``/Type /Page`` (not ``/Pages``).
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 #: Characters drawn on all pages together (a 30-page report has about 30,000).
-MAX_CHARS = 1_000_000
+MAX_CHARS = 300_000
 
 _STREAM = re.compile(rb"stream\r?\n")
 _ENDSTREAM = b"endstream"
@@ -386,14 +386,14 @@ def pdf_document(path: Path, data: bytes | None = None) -> Document:
                         f"PDF 第 {index + 1} 页的图形和文字对象超过 {MAX_PAGE_OBJECTS} 个，不像是一份年度报告"
                         "（疑似恶意构造的文件），为安全起见不予读取。请确认文件来源。",
                     )
-                content = read_page(page)
+                content = read_page(page, MAX_CHARS - len(sizes))
             finally:
                 page.close()
             sizes += (ch["size"] for ch in content.chars)
-            if len(sizes) > MAX_CHARS:
-                raise _refuse(name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。")
             if content.chars:
                 pages.append(_page_items(content))
+    except PageTooLarge as exc:
+        raise _refuse(name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。") from exc
     except pdfium.PdfiumError as exc:
         raise _refuse(name, _DAMAGED) from exc
     finally:
