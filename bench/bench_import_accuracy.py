@@ -43,6 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from synth import consistent_report
+from test_import_converted import ocr_markdown, pdf_text
+from test_import_glued import crawler_text
 from test_import_html_docx import docx_file, html_page
 from test_import_layouts import (
     cell_then_pipe,
@@ -226,6 +228,9 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("our Word (docx_bytes)", _docx_ours, printed_zeros),
     Layout("python-docx, merged cells", lambda r, g, t: docx_file(r, t / "merged.docx")),
     Layout("python-docx merged, `/`", lambda r, g, t: docx_file(r, t / "merged.docx"), some_slashes),
+    Layout("OCR Markdown (### heads, 数据1…)", lambda r, g, t: ocr_markdown(r), blanks_as_zeros),
+    Layout("PDF text, page numbers, wraps", lambda r, g, t: pdf_text(r, wrap_around=g.random() < 0.5), blanks_as_zeros),
+    Layout("crawler text, cells glued", lambda r, g, t: crawler_text(r), blanks_as_zeros),
 )
 
 
