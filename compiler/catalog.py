@@ -133,7 +133,10 @@ _ENTRIES = (
     ),
     # ---- batch (raised by compiler.batch across files)
     CatalogEntry(
-        "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"
+        "DUPLICATE_AGENCY",
+        "warning",
+        "同一单位同一年度有两份填报表（保留成文日期较晚、其次文件时间较晚的一份计入汇总）",
+        raised_by="batch",
     ),
     CatalogEntry("TIMEOUT", "error", "处理单个文件超时，已停止处理该文件", raised_by="batch"),
     CatalogEntry("MEMORY_LIMIT", "error", "处理单个文件超出内存上限，已停止处理该文件", raised_by="batch"),
