@@ -44,7 +44,7 @@ def _root(
 
 
 #: The input kinds every command reads (``compiler.inputs.INPUT_KINDS``; kept literal so --help stays light).
-INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .txt/.md/.html/.docx"
+INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .pdf/.txt/.md/.html/.docx"
 
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
@@ -202,6 +202,54 @@ def audit_command(
     from .published import run_audit
 
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
+
+
+serve_app = typer.Typer(
+    name="serve",
+    cls=ChineseGroup,
+    help="网上报送：各单位通过专用链接上传填报表、立即看到核查结果、下载报告；汇总单位查看进度并下载全部材料。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(serve_app)
+
+
+@serve_app.command("init", cls=ChineseCommand, epilog="退出码：0 已创建；2 用法错误、名单不可用或目录已被使用。")
+def serve_init(
+    directory: Annotated[Path, typer.Argument(help="新一轮报送的目录（不存在或为空）")],
+    roster: Annotated[Path, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")],
+    year: Annotated[int, typer.Option("--year", help="报告年度，如 2025")],
+    deadline: Annotated[str | None, typer.Option("--deadline", help="报送截止日期 YYYY-MM-DD")] = None,
+    return_to: Annotated[str | None, typer.Option("--return-to", help="报送给谁（显示在各单位页面上）")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="PostgreSQL 地址 postgresql://…；缺省使用目录中的 SQLite")
+    ] = None,
+    rollup_name: Annotated[str | None, typer.Option("--rollup-name", help="汇总报告的名称，如 衢州市")] = None,
+) -> None:
+    """创建一轮网上报送：写入数据库、各单位填报表和 links.csv，并显示一次管理员令牌。"""
+    from .serve import run_init
+
+    raise typer.Exit(run_init(directory, roster, year, deadline, return_to, database, rollup_name))
+
+
+@serve_app.command("run", cls=ChineseCommand)
+def serve_run(
+    directory: Annotated[Path, typer.Argument(help="serve init 创建的目录")],
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    database: Annotated[
+        str | None, typer.Option("--database", help="PostgreSQL 地址（也可用环境变量 NIANBAO_DATABASE_URL）")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="服务进程数（多进程需 PostgreSQL 或共享目录）")] = 1,
+    max_upload_mb: Annotated[
+        int | None, typer.Option("--max-upload-mb", help="上传文件大小上限（MB），缺省 20")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", help="同时核查/生成的工作进程数，缺省为 CPU 核数")] = None,
+) -> None:
+    """启动网上报送服务（GET /healthz 返回 200）。"""
+    from .serve import run_serve
+
+    raise typer.Exit(run_serve(directory, host, port, database, workers, max_upload_mb, jobs))
 
 
 def main() -> None:
