@@ -14,8 +14,26 @@ from compiler.cli.chinese import display_width, translate, usage_error_message
 ALLOWED = {
     "nianbao", "docx", "html", "htm", "pdf", "xlsx", "xlsm", "json", "csv", "toml", "txt", "md",
     "word", "excel", "wps", "soffice", "libreoffice", "yyyy", "mm", "dd", "cpu",
-    "template", "export", "check", "compile", "batch", "import", "audit",
 }  # fmt: skip
+
+
+def _command_names() -> set[str]:
+    """Every command and sub-command name of the CLI (they are typed as they are, so they stay Latin)."""
+    import typer.main
+
+    from compiler.cli import app
+
+    names: set[str] = set()
+    todo = [typer.main.get_command(app)]
+    while todo:
+        group = todo.pop()
+        for name, command in getattr(group, "commands", {}).items():
+            names.add(name)
+            todo.append(command)
+    return names
+
+
+ALLOWED |= _command_names()
 _OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z-]*")
 
 
