@@ -14,6 +14,8 @@ from compiler.cli.chinese import display_width, translate, usage_error_message
 ALLOWED = {
     "nianbao", "docx", "html", "htm", "pdf", "xlsx", "xlsm", "json", "csv", "toml", "txt", "md",
     "word", "excel", "wps", "soffice", "libreoffice", "yyyy", "mm", "dd", "cpu",
+    "template", "export", "check", "compile", "batch", "import", "audit", "serve", "init", "run",
+    "postgresql", "sqlite",
 }  # fmt: skip
 
 
