@@ -15,7 +15,7 @@ ALLOWED = {
     "nianbao", "docx", "html", "htm", "pdf", "xlsx", "xlsm", "json", "csv", "toml", "txt", "md",
     "word", "excel", "wps", "soffice", "libreoffice", "yyyy", "mm", "dd", "cpu",
     "template", "export", "check", "compile", "batch", "import", "audit", "serve", "init", "run",
-    "postgresql", "sqlite",
+    "get", "healthz", "postgresql", "sqlite", "database", "url", "mb", "links",
 }  # fmt: skip
 
 
@@ -59,6 +59,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ("batch", "--help"),
         ("template", "--help"),
         ("check", "--help"),
+        ("serve", "--help"),
+        ("serve", "init", "--help"),
+        ("serve", "run", "--help"),
         ("chek",),
         ("compile",),
         ("batch", "in"),
