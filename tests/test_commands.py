@@ -91,6 +91,7 @@ def test_input_kinds_table_is_the_one_source() -> None:
     assert input_kind(Path("a.XLSX")).name == "workbook"
     assert input_kind(Path("a.md")).name == "published"
     assert input_kind(Path("a.rtf")) is None
+    assert input_kind(Path("a.pdf")).name == "published"  # read by the importer's PDF reader
     assert set(READABLE_SUFFIXES) == {s for k in INPUT_KINDS for s in k.suffixes}
 
 
