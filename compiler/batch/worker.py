@@ -9,6 +9,7 @@ user's file may raise out of here: every problem becomes a status and a finding.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,11 @@ def _check_and_compile(report: Report, task: ReportTask, config: WorkerConfig, o
     outcome.agency = cut(report.agency) if isinstance(report.agency, str) else None
     outcome.year = report.year if isinstance(report.year, int) else cut(report.year)
     outcome.template_version = report.origin.template_version
+    outcome.date = report.date.isoformat() if isinstance(report.date, dt.date) else None
+    contact = report.contact
+    outcome.contact = {
+        k: cut(v, 200) for k, v in (("phone", contact.phone), ("email", contact.email)) if isinstance(v, str) and v
+    }
     outcome.tables = {tid: [[plain(v) for v in row] for row in rows] for tid, rows in report.tables.items()}
     outcome.stem = output_stem(report.agency, report.year, Path(task["rel"]).stem)
     previous, outcome.prev = pick_previous(report, config.previous)
@@ -80,7 +86,8 @@ def _check_and_compile(report: Report, task: ReportTask, config: WorkerConfig, o
     staging = Path(config.staging)
     paths = {fmt: staging / f"{task['key']}.{fmt}" for fmt in ("docx", "html", "pdf")}
     try:
-        written = write_outputs(report, paths, config.formats, pdf_guard=memory_limit_lifted)
+        # forced through with errors: every page says 草稿
+        written = write_outputs(report, paths, config.formats, draft=errors > 0, pdf_guard=memory_limit_lifted)
     except MemoryError:
         raise
     except OutputFailed as exc:

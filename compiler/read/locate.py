@@ -127,8 +127,12 @@ class Locator:
         if home[0] not in self.sheets:
             self.missing_sheets.add(home[0])
             return None
-        self.by_position += 1
-        return self._content(*home)
+        located = self._content(*home)
+        # Only a cell that holds something was "read by position": an empty one (e.g. a field added to the
+        # template after this workbook was made, such as 发布网站) cannot be misread.
+        if located.value is not None or located.formula:
+            self.by_position += 1
+        return located
 
     def _content(self, sheet: str, a1: str) -> Located:
         row, col = row_col(a1)

@@ -60,6 +60,10 @@ SECTIONS = (
             "政府信息公开工作存在的主要问题及改进情况",
             "存在问题及改进情况",
             "存在问题及改进措施",
+            "存在的主要问题及改进措施",
+            "存在的主要问题及整改措施",
+            "存在的主要问题及整改情况",
+            "存在问题及整改措施",
         ),
     ),
     Section(6, "六、其他需要报告的事项", ("其他需要报告的事项", "其他报告事项")),
@@ -75,6 +79,14 @@ INFO = (
     InfoField("info_phone", ("contact", "phone"), "联系电话", "phone", False, "如：0570-3012273"),
     InfoField("info_email", ("contact", "email"), "电子邮箱", "email", False, ""),
     InfoField("info_address", ("contact", "address"), "通讯地址", "text", False, ""),
+    InfoField(
+        "info_website",
+        ("website",),
+        "发布网站",
+        "text",
+        False,
+        "报告发布的网站，如：XX市人民政府门户网站（www.example.gov.cn）；不填则报告中不写“电子版可在…查阅”一句",
+    ),
 )
 
 _HINT = "【请填写：{}】"
