@@ -43,6 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from synth import consistent_report
+from test_import_converted import ocr_markdown, pdf_text
+from test_import_glued import crawler_text
 from test_import_html_docx import docx_file, html_page
 from test_import_layouts import (
     cell_then_pipe,
@@ -226,6 +228,13 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("our Word (docx_bytes)", _docx_ours, printed_zeros),
     Layout("python-docx, merged cells", lambda r, g, t: docx_file(r, t / "merged.docx")),
     Layout("python-docx merged, `/`", lambda r, g, t: docx_file(r, t / "merged.docx"), some_slashes),
+    Layout("OCR Markdown (### heads, 数据1…)", lambda r, g, t: ocr_markdown(r), blanks_as_zeros),
+    Layout("PDF text, page numbers, wraps", lambda r, g, t: pdf_text(r, wrap_around=g.random() < 0.5), blanks_as_zeros),
+)
+#: Layouts where the target cannot hold by design: a glued row is split only when one cut fits the sum rules
+#: (表二 has none), so some figures stay null. Measured for 0 wrong, not held to ``TARGET``.
+GLUED_LAYOUTS: tuple[Layout, ...] = (
+    Layout("crawler text, cells glued", lambda r, g, t: crawler_text(r), blanks_as_zeros),
 )
 
 
@@ -461,8 +470,11 @@ def main() -> None:
         return
     start = time.perf_counter()
     tallies = measure(args.reports, args.seed)
+    glued = measure(args.reports, args.seed, GLUED_LAYOUTS)[:-1]  # (the seed is in ``tallies`` already)
     print(f"importer accuracy, {args.reports} varied reports per layout (target ≥ {TARGET:g} % exact, 0 wrong)")
     print_table(tallies)
+    print("\nnot held to the target (glued rows with several valid cuts stay null), 0 wrong required:")
+    print_table(glued)
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 

@@ -126,6 +126,12 @@ _ENTRIES = (
     CatalogEntry("IMPORT_NOT_APPLICABLE", "notice", "单元格填“/”（不适用），按空白处理", raised_by="import"),
     CatalogEntry("IMPORT_UNIT_CONVERTED", "notice", "金额带单位“元”，已换算为万元", raised_by="import"),
     CatalogEntry(
+        "IMPORT_AGENCY_EXPANDED",
+        "notice",
+        "标题中的单位名称为惯用简称（如“市科委”），已按全称读取",
+        raised_by="import",
+    ),
+    CatalogEntry(
         "IMPORT_ROWS_BY_ORDER",
         "notice",
         "已发布报告中行标签与数字错位，按格式行序放置并经勾稽关系核对",

@@ -350,6 +350,24 @@ CASES: tuple[Case, ...] = (
         "PDF 内容流解压为 250 MB",
         published(2, says=("压缩炸弹",)),
     ),
+    Case(
+        "published_pdf_drawing_bomb",
+        K_PUBLISHED,
+        "PDF 一页画 3 万条线（页面对象上限 2 万）",
+        published(2, says=("对象超过 20000 个",)),
+    ),
+    Case(
+        "published_pdf_text_bomb",
+        K_PUBLISHED,
+        "PDF 一页 42 万个字符（全文上限 30 万）",
+        published(2, says=("超过 300000 个字符",)),
+    ),
+    Case(
+        "published_long_line_txt",
+        K_PUBLISHED,
+        "一行 100 万个字母的 .txt（正则不回溯）",
+        published(1, "IMPORT_TABLE_MISSING"),
+    ),
     Case("published_pdf_many_pages", K_PUBLISHED, "2 万页的 PDF", published(2, says=("上限 200 页",))),
     # ---- rosters
     Case("roster_zip_bomb", K_ROSTER, "名单 .xlsx 解压为 250 MB", roster(2, "压缩炸弹")),
@@ -599,6 +617,7 @@ def _xml_text(text: str) -> str:
     return escape(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["formula_text_xlsx", "formula_text_json"])
 def test_formula_like_text_stays_text_everywhere(name: str, ran: Ran) -> None:
     """``=…``, ``+…``, ``-…``, ``@…`` text: a string in the JSON, plain text in Word/HTML, a text cell in Excel."""
@@ -652,6 +671,7 @@ def test_formula_text_in_template_writer(tmp_path: Path) -> None:
         assert cell.data_type == "s" and cell.value == value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["formula_text_in_number_cell", "at_text_in_number_cell"])
 def test_formula_text_in_number_cell_is_marked_and_kept(name: str, ran: Ran, workdir: Path) -> None:
     root, outcomes = ran(name)
@@ -684,6 +704,7 @@ def test_script_is_escaped_in_html(name: str, ran: Ran) -> None:
     assert "&lt;script&gt;" in _docx_xml(root / "out-compile")  # Word shows it as text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     ["agency_dotdot", "agency_dotdot_xlsx", "agency_reserved_chars", "agency_con", "agency_dots_only"],
@@ -715,6 +736,7 @@ def test_input_file_names(ran: Ran) -> None:
     assert not list(root.rglob("pwned*")) and not list(Path.cwd().glob("pwned*"))
 
 
+@pytest.mark.slow
 def test_huge_narrative_is_kept_whole(ran: Ran) -> None:
     root, outcomes = ran("narrative_10mb")
     exported = json.loads(outcomes["export"].stdout)
@@ -724,6 +746,7 @@ def test_huge_narrative_is_kept_whole(ran: Ran) -> None:
     assert document.count(sentence) == corpus.BIG_NARRATIVE.count(sentence)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["agency_100k", "agency_100k_json"])
 def test_huge_agency_name(name: str, ran: Ran) -> None:
     root, outcomes = ran(name)
@@ -826,6 +849,7 @@ READ_AS: dict[str, Any] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(READ_AS))
 def test_number_cells_read_as(name: str, workdir: Path) -> None:
     path = corpus.build(name, workdir / "in")
@@ -959,6 +983,7 @@ def _code_only(text: str) -> str:
     return " ".join(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", sorted(FORBIDDEN))
 def test_no_code_execution_or_fetching_in_the_package(what: str) -> None:
     hits = [name for name, text in _sources() if re.search(FORBIDDEN[what], _code_only(text))]

@@ -216,3 +216,13 @@ def test_table_present_but_unreadable_is_not_called_missing() -> None:
     assert "IMPORT_TABLE_UNREADABLE" in codes and "IMPORT_TABLE_MISSING" not in codes
     assert _heading(2) in codes["IMPORT_TABLE_UNREADABLE"].message
     assert parsed.tables["t3"] == report.tables["t3"]
+
+
+def test_a_cut_label_never_names_a_row_of_another_number() -> None:
+    """``2.其他法律行政法规禁止公开`` wrapped after ``2.其他`` must not be read as ``3.其他`` (a wrong row's numbers)."""
+    from compiler.imports.labels import label_index
+
+    index = label_index(SCHEMA)
+    other = next(r for r in T3.rows if r[0].row_label == "3.其他")[0]
+    assert index.lookup("2.其他") == []
+    assert [(h.kind, h.row) for h in index.lookup("3.其他")] == [("row", other.row)]

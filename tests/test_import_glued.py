@@ -103,3 +103,18 @@ def test_resolve_takes_only_the_single_cut_the_rules_allow() -> None:
     assert resolve([run], {}, SCHEMA.rules) == dict(zip(keys, (80, 1, 0, 0, 0, 0, 81), strict=True))
     two = GluedRun("11000011", keys)  # 11,0,0,0,0,0,11 and 1,10,0,0,0,0,11 both add up
     assert resolve([two], {}, SCHEMA.rules) == {}
+
+
+def test_one_glued_row_per_line() -> None:
+    """A crawler that keeps line breaks between rows but drops the cell separators: ``规章000`` on its own line."""
+    report = printed(2)
+    head, s1, s5, s6 = narrative_lines(report)
+    lines = [*head, *s1]
+    for table in SCHEMA.tables:
+        lines.append(SCHEMA.sections[table.section - 1].heading)
+        lines += ["".join(row) for row in grid_lines(table, report)]
+    parsed = parse_text("\n".join([*lines, *s5, *s6]) + "\n")
+    assert parsed.tables["t3"] == report.tables["t3"]
+    assert parsed.tables["t4"] == report.tables["t4"]
+    assert all(parsed.value(f.key) in (None, report.value(f.key)) for f in SCHEMA.figures())
+    assert parsed.narrative["narr_s5"] == report.narrative["narr_s5"]  # prose lines are never cut

@@ -225,3 +225,15 @@ def test_table_without_rules_is_never_misread(pdfs) -> None:
 )
 def test_page_number_lines(line: str, page_number: bool) -> None:
     assert is_page_number(line) is page_number
+
+
+def test_inflated_size_stops_at_the_end_of_the_stream() -> None:
+    """Bytes after a Flate stream's end (the line break before ``endstream``) must not loop forever."""
+    import zlib
+
+    from compiler.imports.pdffile import _inflated_size
+
+    data = zlib.compress(b"0 0 m 1 1 l S\n" * 200_000) + b"\r\n"
+    assert _inflated_size(data, 64 * 1024 * 1024) == 14 * 200_000
+    assert _inflated_size(data, 1000) > 1000  # past the budget it stops: the caller refuses the file
+    assert _inflated_size(b"not zlib at all", 1000) is None

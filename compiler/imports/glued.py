@@ -32,6 +32,8 @@ from .normalize import LEVEL1, norm, norm_map
 
 #: A line is a glued table when at least this many row labels are directly followed by a digit.
 _MIN_GLUED = 3
+#: Longest line tested for being one glued row (label and digits only).
+_MAX_ROW_LINE = 400
 #: Longest digit run split into numbers (a table-4 row of 15 cells reaches about 40 digits).
 _MAX_RUN = 48
 #: Cuts tried per run, and combinations tried when runs are solved together.
@@ -50,6 +52,8 @@ class _Patterns:
     labels: re.Pattern[str]
     #: A row label directly followed by a digit: the mark of a glued row.
     glued_rows: re.Pattern[str]
+    #: A whole line of labels and digit runs only (one glued row per line): ``规章000``.
+    glued_line: re.Pattern[str]
     #: Section number of each normalised heading form.
     heading_section: dict[str, int]
     #: Sections that hold a table.
@@ -76,6 +80,7 @@ def _patterns(schema: Schema) -> _Patterns:
         headings=re.compile(_alternation(set(headings))),
         labels=re.compile(_alternation(labels)),
         glued_rows=re.compile(f"(?:{_alternation(rows)})\\d"),
+        glued_line=re.compile(f"(?:(?:{_alternation(labels)})+[\\d.]+)+"),
         heading_section=headings,
         table_sections=frozenset(s.number for s in schema.sections if s.table),
     )
@@ -86,16 +91,33 @@ def is_glued(normed: str, schema: Schema) -> bool:
 
 
 def unglue(text: str, schema: Schema) -> str:
-    """The text with every glued-table line cut into one label or value per line; other lines untouched."""
-    out: list[str] = []
-    changed = False
-    for line in text.split("\n"):
-        if len(_GLUE_HINT.findall(line)) < _MIN_GLUED or not is_glued(norm(line), schema):
-            out.append(line)  # (the cheap test first: most lines have no label glued to a digit)
+    """The text with every glued-table line cut into one label or value per line; other lines untouched.
+
+    A line is cut when it holds several glued rows (a whole table on one line), or when it is nothing but
+    labels and digit runs (``规章000``) and the text has at least ``_MIN_GLUED`` such lines.
+    """
+    patterns = _patterns(schema)
+    lines = text.split("\n")
+    cut = [False] * len(lines)
+    row_lines: list[int] = []
+    for k, line in enumerate(lines):
+        hints = len(_GLUE_HINT.findall(line))  # the cheap test first: most lines have no label glued to a digit
+        if not hints:
             continue
-        changed = True
-        out.extend(_cut(line, norm_map(line), _patterns(schema)))
-    return "\n".join(out) if changed else text
+        normed = norm(line)
+        if hints >= _MIN_GLUED and is_glued(normed, schema):
+            cut[k] = True
+        elif len(normed) <= _MAX_ROW_LINE and patterns.glued_line.fullmatch(normed):
+            row_lines.append(k)
+    if len(row_lines) >= _MIN_GLUED:
+        for k in row_lines:
+            cut[k] = True
+    if not any(cut):
+        return text
+    out: list[str] = []
+    for line, cutting in zip(lines, cut, strict=True):
+        out.extend(_cut(line, norm_map(line), patterns) if cutting else [line])
+    return "\n".join(out)
 
 
 def _cut(line: str, mapped, patterns: _Patterns) -> list[str]:

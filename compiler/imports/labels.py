@@ -83,8 +83,9 @@ class LabelIndex:
         if not key:
             return []
         hits = self.relaxed.get(key, [])
-        if ENUMERATOR.match(n):  # a numbered text is a row, never a column header
-            hits = [h for h in hits if h.kind in ("row", "group")]
+        m = ENUMERATOR.match(n)
+        if m:  # a numbered text is a row, never a column header — and a row of the same number (2.其他 ≠ 3.其他)
+            hits = [h for h in hits if h.kind in ("row", "group") and _numbering(h.text) in (None, m.group(0))]
         return hits or self._last_item(n) or self._numbered_prefix(n, key)
 
     def _last_item(self, n: str) -> list[Hit]:
@@ -124,6 +125,12 @@ class LabelIndex:
         }
         close = {hit for hit, ratio in scored.items() if ratio >= _CLOSE}
         return close if len(close) == 1 else set()
+
+
+def _numbering(label: str) -> str | None:
+    """The numbering a label is printed with (``3.``, ``(六)``, ``四、``), normalised; ``None`` if it has none."""
+    m = ENUMERATOR.match(norm(label))
+    return m.group(0) if m else None
 
 
 def _label_hits(table: Table) -> list[tuple[str, Hit]]:

@@ -7,6 +7,7 @@ from ..findings import Finding
 from ..model import Contact, Origin, Report
 from ..schema import get_schema
 from ..schema.workbook import cell_ref
+from .agency import full_name
 from .labels import label_index
 from .sections import find_info, find_signature, section_end, section_of, split_narrative
 from .tables import TableReader
@@ -69,6 +70,19 @@ def build_report(doc: Document, *, path: str | None = None) -> Report:
     info = find_info(paras, min(starts) if starts else None, signature, doc.title, date_label)
     report = Report.empty(schema.format_id)
     report.agency = info.agency
+    expanded = full_name(info.agency) if info.agency else None
+    if expanded:
+        report.agency = expanded
+        agency_key = next(f.key for f in schema.info if f.json_path == ("agency",))
+        ref = cell_ref(schema, agency_key)
+        findings.append(
+            CATALOG["IMPORT_AGENCY_EXPANDED"].at(
+                f"标题中的单位名称为简称“{info.agency}”，已按全称读作“{expanded}”；如不对请在基本信息中改正。",
+                sheet=ref.sheet,
+                cell=ref.a1,
+                key=agency_key,
+            )
+        )
     report.year = info.year
     report.date = info.date
     report.contact = Contact(info.phone, info.email, info.address)

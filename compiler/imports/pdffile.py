@@ -26,13 +26,17 @@ from typing import Any, cast
 
 from ..read import UnreadableInput
 from .normalize import is_page_number, read_cell
-from .pdfpage import Page, read_page
+from .pdfpage import Page, PageTooLarge, object_count, read_page
 from .tokens import Builder, Document
 
 #: More pages than any annual report has (they run 5–30 pages).
 MAX_PAGES = 200
 #: Inflated size of all streams together: a report's fonts and pages stay far below.
 MAX_INFLATED = 200 * 1024 * 1024
+#: One stream inflated: an embedded Chinese font reaches about 20 MB, a page's drawing well under 1 MB.
+MAX_STREAM = 32 * 1024 * 1024
+#: Objects (text runs, paths, images) one page may draw; a report's pages draw under 1,000.
+MAX_PAGE_OBJECTS = 20_000
 #: A wrapped line of ragged (left-aligned) text may end this many characters short of the right edge:
 #: a closing mark may not start a line, so the last character moves down with it (``例》``).
 _WRAP_SLACK = 3
@@ -43,7 +47,7 @@ _SNAP = 3
 #: Page objects in the file, counted before parsing: ``/Type /Page`` (not ``/Pages``).
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 #: Characters drawn on all pages together (a 30-page report has about 30,000).
-MAX_CHARS = 1_000_000
+MAX_CHARS = 300_000
 
 _STREAM = re.compile(rb"stream\r?\n")
 _ENDSTREAM = b"endstream"
@@ -80,10 +84,11 @@ def guard_pdf(raw: bytes, name: str) -> None:
         pos = end + len(_ENDSTREAM)
         if b"FlateDecode" not in raw[max(0, m.start() - 512) : m.start()]:
             continue
-        inflated = _inflated_size(raw[start:end], MAX_INFLATED - total)
+        budget = min(MAX_INFLATED - total, MAX_STREAM)
+        inflated = _inflated_size(raw[start:end], budget)
         if inflated is None:
-            continue  # a damaged stream: pdfminer reports (or skips) it on its own
-        if inflated > MAX_INFLATED - total:
+            continue  # a damaged stream: PDFium reports (or skips) it on its own
+        if inflated > budget:
             raise _refuse(
                 name,
                 "PDF 中的数据流解压后异常巨大（疑似“压缩炸弹”，"
@@ -98,8 +103,11 @@ def _inflated_size(compressed: bytes, budget: int) -> int | None:
     size = 0
     data = compressed
     try:
-        while data and size <= budget:
-            size += len(inflater.decompress(data, _PIECE))
+        while data and size <= budget and not inflater.eof:
+            piece = len(inflater.decompress(data, _PIECE))
+            size += piece
+            if not piece and inflater.unconsumed_tail == data:
+                break  # no progress: what follows is not part of the stream
             data = inflater.unconsumed_tail
     except zlib.error:
         return None
@@ -372,14 +380,20 @@ def pdf_document(path: Path, data: bytes | None = None) -> Document:
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                content = read_page(page)
+                if object_count(page) > MAX_PAGE_OBJECTS:
+                    raise _refuse(
+                        name,
+                        f"PDF 第 {index + 1} 页的图形和文字对象超过 {MAX_PAGE_OBJECTS} 个，不像是一份年度报告"
+                        "（疑似恶意构造的文件），为安全起见不予读取。请确认文件来源。",
+                    )
+                content = read_page(page, MAX_CHARS - len(sizes))
             finally:
                 page.close()
             sizes += (ch["size"] for ch in content.chars)
-            if len(sizes) > MAX_CHARS:
-                raise _refuse(name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。")
             if content.chars:
                 pages.append(_page_items(content))
+    except PageTooLarge as exc:
+        raise _refuse(name, f"PDF 中的文字超过 {MAX_CHARS} 个字符，不像是一份年度报告。请检查是否选错了文件。") from exc
     except pdfium.PdfiumError as exc:
         raise _refuse(name, _DAMAGED) from exc
     finally:

@@ -29,7 +29,15 @@ class Page:
     edges: list[dict] = field(default_factory=list)
 
 
-def _chars(page, height: float) -> list[dict]:
+class PageTooLarge(Exception):
+    """A page holds more characters than ``read_page`` was allowed to read (a bomb, not a report)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def _chars(page, height: float, limit: int) -> list[dict]:
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
@@ -37,7 +45,10 @@ def _chars(page, height: float) -> list[dict]:
         out: list[dict] = []
         handle = textpage.raw
         box = raw.FS_RECTF()
-        for i in range(raw.FPDFText_CountChars(handle)):
+        count = raw.FPDFText_CountChars(handle)
+        if count > limit:
+            raise PageTooLarge(count)
+        for i in range(count):
             if raw.FPDFText_IsGenerated(handle, i) == 1:  # spaces and line breaks PDFium inferred
                 continue
             code = raw.FPDFText_GetUnicode(handle, i)
@@ -120,7 +131,17 @@ def _edges(page, height: float) -> list[dict]:
     return out
 
 
-def read_page(page) -> Page:
-    """One PDFium page: its characters and the straight edges of everything it draws."""
+def object_count(page) -> int:
+    """How many objects the page draws (counted by PDFium without reading them)."""
+    import pypdfium2.raw as raw
+
+    return int(raw.FPDFPage_CountObjects(page.raw))
+
+
+def read_page(page, max_chars: int) -> Page:
+    """One PDFium page: its characters and the straight edges of everything it draws.
+
+    Raises ``PageTooLarge`` before reading more than ``max_chars`` characters.
+    """
     width, height = page.get_size()
-    return Page(width, height, _chars(page, height), _edges(page, height))
+    return Page(width, height, _chars(page, height, max_chars), _edges(page, height))

@@ -1283,6 +1283,30 @@ def _(d: Path) -> Path:
     return p
 
 
+@case("published_pdf_drawing_bomb")
+def _(d: Path) -> Path:
+    p = d / "三万条线.pdf"
+    rng = random.Random(13)
+    ops = b"".join(b"%d %d m %d %d l S\n" % tuple(rng.randint(0, 800) for _ in range(4)) for _ in range(30_000))
+    p.write_bytes(_one_page_pdf(_TEXT_PAGE + b"\n" + ops, _FONT, [_HELVETICA]))
+    return p
+
+
+@case("published_pdf_text_bomb")
+def _(d: Path) -> Path:
+    p = d / "四十万字.pdf"
+    run = b"(" + b"A" * 30_000 + b") Tj "  # PDFium reads at most 32,767 characters a string
+    p.write_bytes(_one_page_pdf(b"BT /F1 1 Tf 10 10 Td " + run * 14 + b"ET", _FONT, [_HELVETICA]))
+    return p
+
+
+@case("published_long_line_txt")
+def _(d: Path) -> Path:
+    p = d / "一行百万字母.txt"
+    p.write_text("政府信息公开工作年度报告\n" + "A" * 1_000_000 + "@\n", encoding="utf-8")
+    return p
+
+
 @case("published_pdf_many_pages")
 def _(d: Path) -> Path:
     p = d / "十万页.pdf"
