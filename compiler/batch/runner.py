@@ -12,6 +12,11 @@ Stale outputs: only files the manifest records as ours are ever removed — an
 input's outputs when the input is gone from IN_DIR (or, as before, when it no
 longer produces that name), and the previous roll-up report when
 ``--rollup-name`` changed or was dropped. Nothing else in OUT_DIR is touched.
+A recorded output is ours only while it has the hash we wrote: a report the
+clerk edited (stamp, signature) is never deleted, moved or overwritten — its
+input's new report is not written and the file gets an ``OUTPUT_EDITED``
+warning instead. OUT_DIR belongs to one input folder (recorded in the
+manifest): a run from another folder is refused before anything is touched.
 
 Duplicates (two readable files of one agency and year) get a
 ``DUPLICATE_AGENCY`` warning; both are compiled, and the roll-up sums only the
@@ -65,6 +70,10 @@ class BatchAbort(Exception):
     """A problem with the folders or options: message (Chinese) and exit code 2."""
 
 
+class _EditedError(Exception):
+    """An output we would rewrite was changed by someone since we wrote it."""
+
+
 # ---------------------------------------------------------------------- the batch
 @dataclass
 class _Planned:
@@ -100,6 +109,9 @@ class Batch:
         self.prev_problems: list[dict[str, str]] = []
         self.reused = 0
         self.removed: list[str] = []  # stale outputs removed this run
+        self.kept_edited: list[str] = []  # outputs changed since we wrote them: left alone
+        self._legacy = False  # the manifest predates recorded hashes
+        self.rollup_failed = False
         self.pool_stats: pool_mod.PoolStats | None = None
         self._lock: IO[str] | None = None
 
@@ -171,6 +183,7 @@ class Batch:
         handlers = install_sigterm()
         try:
             self.manifest.load()
+            self._claim_out_dir()
             self._remove_stale(set(found.inputs))
             self.manifest.compact(keep=set(found.inputs))
             staging = self._clean_leftovers()
@@ -198,6 +211,36 @@ class Batch:
                 self._lock.close()  # releases the flock
                 self._lock = None
 
+    def _claim_out_dir(self) -> None:
+        """OUT_DIR's outputs belong to the input folder recorded in its manifest; another folder may not touch them."""
+        mine = str(self.in_dir.resolve())
+        recorded = self.manifest.in_dir
+        self._legacy = recorded is None and bool(self.manifest.entries)
+        if recorded is not None and recorded != mine and (self.manifest.entries or self.manifest.rollup_outputs):
+            raise BatchAbort(
+                f"输出目录 {display_text(str(self.out_dir), 300)} 中是输入目录 {display_text(recorded, 300)} 的处理结果；"
+                "为免删除或覆盖这些报告，本次未做任何处理。请为这个输入目录另选一个输出目录"
+                "（或先把原有结果移走，再删除输出目录中的 .nianbao-manifest.jsonl）。"
+            )
+        self.manifest.in_dir = mine
+
+    def _ours(self, name: str, sha: str | None = None) -> bool:
+        """May we replace or delete ``OUT_DIR/name``: absent, or a file we wrote that still has the hash we wrote."""
+        path = self.out_dir / name
+        if not path.is_symlink() and not path.exists():
+            return True
+        if path.is_symlink() or not path.is_file():
+            return False
+        recorded = sha if sha is not None else self.manifest.recorded_sha(name)
+        if recorded is None:
+            return False
+        if not recorded:
+            return True  # recorded before hashes were kept: trusted as written
+        try:
+            return _sha256(path) == recorded
+        except OSError:
+            return False
+
     def _remove_stale(self, present: set[str]) -> None:
         """Remove the outputs the manifest recorded for inputs no longer in IN_DIR (before their entries go).
 
@@ -210,21 +253,28 @@ class Batch:
         for rel, entry in sorted(entries.items()):
             if rel in present:
                 continue
-            for name in _outputs_of(entry):
+            for fmt, name in _named_outputs(entry).items():
                 if name not in claimed:
-                    self._unlink_output(name)
+                    self._unlink_output(name, _hash_of(entry, fmt))
         if self.removed:
             self._note(f"已删除 {len(self.removed)} 个过时的输出文件（对应的填报表已不在输入目录中）")
 
-    def _unlink_output(self, name: str) -> None:
-        """Delete one recorded output of ours; anything that does not look like one is left alone."""
+    def _unlink_output(self, name: str, sha: str | None = None) -> None:
+        """Delete one recorded output of ours; anything that does not look like one, or was edited, is left alone."""
         if not _is_output_name(name):
             return
         path = self.out_dir / name
+        if not path.is_file() or path.is_symlink():
+            return
+        if not self._ours(name, sha):
+            self.kept_edited.append(name)
+            self._note(f"保留 {display_text(name, 200)}：该文件在生成后被修改过，不删除")
+            return
         try:
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-                self.removed.append(name)
+            path.unlink()
+            self.removed.append(name)
+            if name in self.manifest.written:
+                self.manifest.record_written(name, None)
         except OSError:
             self.err.print(
                 plain_text(f"无法删除过时的输出文件 {display_text(name, 200)}（可能正被打开），请手工删除。")
@@ -441,54 +491,83 @@ class Batch:
             if any(Path(name).stem != want for name in result["outputs"].values()):
                 moves.append((rel, want))
         staged: list[tuple[str, str, dict[str, str]]] = []
+        was: dict[str, str] = {}  # temporary name → the name it had
         for n, (rel, want) in enumerate(moves):
             temp = {}
-            for fmt, name in self.manifest.entries[rel]["result"]["outputs"].items():
-                if (self.out_dir / name).is_file():
-                    temp[fmt] = f".~nianbao-move-{n}-{uuid.uuid4().hex[:8]}.{fmt}"
-                    os.replace(self.out_dir / name, self.out_dir / temp[fmt])
+            entry = self.manifest.entries[rel]
+            for fmt, name in entry["result"]["outputs"].items():
+                if not (self.out_dir / name).is_file():
+                    continue
+                if not self._ours(name, _hash_of(entry, fmt)):  # edited by the clerk: stays where it is, theirs now
+                    self.kept_edited.append(name)
+                    continue
+                temp[fmt] = f".~nianbao-move-{n}-{uuid.uuid4().hex[:8]}.{fmt}"
+                was[temp[fmt]] = name
+                os.replace(self.out_dir / name, self.out_dir / temp[fmt])
             self._record_outputs(rel, temp)
             staged.append((rel, want, temp))
         for rel, want, temp in staged:
             final = {}
             for fmt, name in temp.items():
                 final[fmt] = f"{want}.{fmt}"
+                if (self.out_dir / final[fmt]).exists() or (self.out_dir / final[fmt]).is_symlink():
+                    final[fmt] = was[name]  # someone else's file holds the name: never clobbered, ours goes back
                 os.replace(self.out_dir / name, self.out_dir / final[fmt])
             self._record_outputs(rel, final)
 
     def _record_outputs(self, rel: str, outputs: dict[str, str]) -> None:
+        """Record where ``rel``'s outputs now are (by format; their hashes travel with them)."""
         entry = dict(self.manifest.entries[rel])
-        entry["result"] = dict(entry["result"], outputs=outputs)
+        hashes = {fmt: h for fmt, h in (entry["result"].get("hashes") or {}).items() if fmt in outputs}
+        entry["result"] = dict(entry["result"], outputs=outputs, hashes=hashes)
         self.manifest.record(entry)
+
+    def _discard(self, name: str, sha: str | None) -> None:
+        """Remove an old output of ours that nothing records any more (an edited one is left alone)."""
+        path = self.out_dir / name
+        if not path.is_file():
+            return
+        if not self._ours(name, sha):
+            self.kept_edited.append(name)
+            return
+        with contextlib.suppress(OSError):
+            path.unlink()
 
     def _place(self, planned: _Planned, result: dict[str, Any]) -> dict[str, Any]:
         """Move a finished file's outputs to their final names, then record it in the manifest."""
         rel = planned.rel
         staged = result.get("outputs") or {}
         new_key = stem_key(result["stem"]) if staged else None
-        old_outputs = dict(self.manifest.entries[rel]["result"]["outputs"]) if rel in self.member_of else {}
+        old_entry = self.manifest.entries.get(rel) or {}
+        old_outputs = dict(old_entry["result"]["outputs"]) if rel in self.member_of else {}
         if rel in self.member_of and self.member_of[rel] != new_key:
             # Its old outputs go (recorded at once), and the rest of its old group closes ranks.
-            for name in old_outputs.values():
-                with contextlib.suppress(OSError):
-                    (self.out_dir / name).unlink()
+            for fmt, name in old_outputs.items():
+                self._discard(name, _hash_of(old_entry, fmt))
             self._record_outputs(rel, {})
             self._leave(rel)
             old_outputs = {}
         final: dict[str, str] = {}
+        hashes: dict[str, str] = {}
         if staged:
             if rel not in self.member_of:
                 self._join(rel, result["stem"])
                 self._relayout(self.member_of[rel], skip=rel)  # members after it move up first
             stem = numbered(result["stem"], self.groups[self.member_of[rel]].index(rel))
+            targets = {fmt: f"{stem}.{fmt}" for fmt in staged}
+            edited = sorted(n for fmt, n in targets.items() if not self._ours(n, _old_hash(old_entry, fmt, n)))
+            if edited:  # the clerk changed a report we wrote: keep it, write nothing over it
+                self.kept_edited.extend(edited)
+                result = _with_edited_warning(result, edited)
+                staged, targets = {}, {}
             for fmt, src in staged.items():
-                final[fmt] = f"{stem}.{fmt}"
+                hashes[fmt] = _sha256(Path(src))
+                final[fmt] = targets[fmt]
                 os.replace(src, self.out_dir / final[fmt])
         for fmt, name in old_outputs.items():
-            if final.get(fmt) != name:
-                with contextlib.suppress(OSError):
-                    (self.out_dir / name).unlink()
-        result = dict(result, outputs=final)
+            if final.get(fmt) != name and name not in self.kept_edited:
+                self._discard(name, _hash_of(old_entry, fmt))
+        result = dict(result, outputs=final, hashes=hashes)
         self.manifest.record(
             {"rel": rel, "sha256": planned.sha, "size": planned.size, "ctx": self._context(), "result": result}
         )
@@ -507,6 +586,8 @@ class Batch:
         skipped = [{"rel": s.rel, "reason": s.reason} for s in found.skipped] + self.prev_problems
         summary_path = self.out_dir / SUMMARY_NAME
         try:
+            if not self._summary_ours():
+                raise _EditedError(summary_path)
             write_summary(
                 summary_path,
                 files,
@@ -517,14 +598,22 @@ class Batch:
                 formats=self.formats,
                 name=self.rollup_name,
             )
+        except _EditedError:
+            self.err.print(
+                plain_text(
+                    f"{SUMMARY_NAME} 在上次生成后被修改过，为免覆盖，本次未更新汇总表。请把它改名或移走后重新运行。"
+                )
+            )
+            summary_failed = True
         except OSError as exc:  # full disk, folder gone read-only: the reports written so far stay valid
             self.err.print(plain_text(write_error_message(summary_path, exc)))
             summary_failed = True
         else:
             summary_failed = False
+            self._record_written(summary_path)
         rollup_outputs = self._rollup_outputs(acc, chosen)
         self.manifest.compact(keep=set(found.inputs))
-        code = EXIT_UNUSABLE if summary_failed else self._exit_code(files, found)
+        code = EXIT_UNUSABLE if summary_failed or self.rollup_failed else self._exit_code(files, found)
         doc = self._summary_json(files, found, acc, chosen, with_errors, rollup_outputs, summary_path, code)
         out = make_console(sys.stderr if json_out else sys.stdout)
         final_table(out, doc, files, found)
@@ -533,6 +622,17 @@ class Batch:
             sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8"))
             sys.stdout.flush()
         return code
+
+    def _summary_ours(self) -> bool:
+        """The summary workbook may be rewritten: absent, unchanged since we wrote it, or from a run before hashes."""
+        if SUMMARY_NAME not in self.manifest.written:
+            path = self.out_dir / SUMMARY_NAME
+            return (not path.exists() and not path.is_symlink()) or self._legacy
+        return self._ours(SUMMARY_NAME)
+
+    def _record_written(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            self.manifest.record_written(path.name, _sha256(path))
 
     def _file_row(self, rel: str) -> dict[str, Any]:
         entry = self.manifest.get(rel)
@@ -581,6 +681,10 @@ class Batch:
             wanted = ["docx", "html"] + (["pdf"] if "pdf" in self.formats else [])
             self.manifest.record_rollup(old | {f"new-{f}": f"{stem}.{f}" for f in wanted})
             try:
+                edited = [f"{stem}.{f}" for f in wanted if not self._rollup_ours(f"{stem}.{f}", old)]
+                if edited:
+                    self.kept_edited.extend(edited)
+                    raise _EditedError("、".join(edited))
                 from ..render.docx import write_docx
 
                 docx = self.out_dir / f"{stem}.docx"
@@ -597,14 +701,32 @@ class Batch:
                     pdf = self.out_dir / f"{stem}.pdf"
                     write_pdf(docx, pdf)
                     outputs["pdf"] = pdf.name
-            except Exception as exc:  # the summary is written; say what failed
-                self.err.print(plain_text(f"生成汇总报告失败：{type(exc).__name__}: {exc}"))
+            except _EditedError as exc:
+                self.err.print(
+                    plain_text(f"汇总报告 {exc} 在生成后被修改过，为免覆盖，本次未更新；请改名或移走后重新运行。")
+                )
+                self.rollup_failed = True
+            except OSError as exc:  # full disk, read-only folder: nothing partial is left (atomic writes)
+                where = self.out_dir / f"{stem}.{next((f for f in wanted if f not in outputs), 'docx')}"
+                self.err.print(plain_text(f"未能生成汇总报告。{write_error_message(where, exc)}"))
+                self.rollup_failed = True
+            except Exception as exc:  # our bug: the summary is written; say what failed, in Chinese
+                self.err.print(plain_text(f"生成汇总报告时发生内部错误（{type(exc).__name__}），汇总报告未生成。"))
+                self.rollup_failed = True
+            for name in outputs.values():
+                self._record_written(self.out_dir / name)
         keep = set(outputs.values()) | {n for e in self.manifest.entries.values() for n in _outputs_of(e)}
         for name in sorted(set(old.values()) - keep):
             self._unlink_output(name)
         if old or outputs:
             self.manifest.record_rollup(outputs)
         return outputs
+
+    def _rollup_ours(self, name: str, old: dict[str, str]) -> bool:
+        """A roll-up file may be (re)written: absent, or ours and unchanged (a pre-hash roll-up is trusted)."""
+        if name not in self.manifest.written and name in old.values():
+            return True
+        return self._ours(name)
 
     def _exit_code(self, files: list[dict[str, Any]], found: Discovery) -> int:
         bad = any(f["status"] in (ERRORS, UNREADABLE, FAILED) for f in files)
@@ -705,6 +827,35 @@ def _outputs_of(entry: dict[str, Any]) -> list[str]:
     """The output file names a manifest entry records (none for a malformed entry)."""
     outputs = (entry.get("result") or {}).get("outputs") or {}
     return [name for name in outputs.values() if isinstance(name, str)] if isinstance(outputs, dict) else []
+
+
+def _named_outputs(entry: dict[str, Any]) -> dict[str, str]:
+    """An entry's outputs by format (none for a malformed entry)."""
+    outputs = (entry.get("result") or {}).get("outputs") or {}
+    return {f: n for f, n in outputs.items() if isinstance(n, str)} if isinstance(outputs, dict) else {}
+
+
+def _hash_of(entry: dict[str, Any], fmt: str) -> str:
+    """The hash recorded for an entry's output of format ``fmt`` (``""``: recorded before hashes were kept)."""
+    hashes = (entry.get("result") or {}).get("hashes")
+    return str(hashes.get(fmt) or "") if isinstance(hashes, dict) else ""
+
+
+def _old_hash(entry: dict[str, Any], fmt: str, name: str) -> str | None:
+    """The recorded hash when ``name`` is the entry's own output of format ``fmt``; else ``None`` (look it up)."""
+    return _hash_of(entry, fmt) if _named_outputs(entry).get(fmt) == name else None
+
+
+def _with_edited_warning(result: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """The file's result when its report could not be written because the clerk edited the old one."""
+    shown = "、".join(names)
+    message = (
+        f"输出目录中的 {shown} 在生成后被修改过（如盖章、签字），为免覆盖，未写入新生成的报告。"
+        "如需新报告，请先把修改过的文件改名或移走，再重新运行。"
+    )
+    finding = {"code": "OUTPUT_EDITED", "severity": "warning", "sheet": None, "cell": None, "message": message}
+    status = WARNINGS if result.get("status") == OK else result.get("status")
+    return dict(result, status=status, findings=[finding, *(result.get("findings") or [])], outputs={})
 
 
 def _is_output_name(name: object) -> bool:

@@ -117,6 +117,9 @@ _ENTRIES = (
     CatalogEntry(
         "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"
     ),
+    CatalogEntry(
+        "OUTPUT_EDITED", "warning", "上次生成的报告在生成后被修改过（如盖章），未覆盖，新报告未写出", raised_by="batch"
+    ),
     # ---- notices
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
     CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),

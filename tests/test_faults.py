@@ -1,0 +1,120 @@
+"""Issue 14: faults found by an adversarial pass — nothing lost, no wrong figure, no hang, no crash.
+
+Each test covers a class of input (not one file): outputs the clerk edited,
+another input folder, files replaced while read, resource failures, …
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from test_batch import make_sheet, run_batch
+
+from compiler.batch.manifest import Manifest
+from compiler.batch.summary import SUMMARY_NAME
+
+REPORT = "甲局2024年政府信息公开工作年度报告"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+# ---------------------------------------------------------------------- item 1: outputs of another run, edited outputs
+def test_batch_from_another_input_folder_touches_nothing(tmp_path, capsys):
+    in_a, in_b, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
+    make_sheet(in_a / "甲.xlsx", "甲局", 1)
+    make_sheet(in_b / "乙.xlsx", "乙局", 2)
+    assert run_batch(in_a, out, rollup_name="甲市")[0] == 0
+    before = _digests(out)
+    capsys.readouterr()
+    code = run_batch(in_b, out)[0]
+    err = capsys.readouterr().err.replace("\n", "")
+    assert code == 2
+    assert "另选一个输出目录" in err and str(in_a.resolve()) in err
+    assert _digests(out) == before  # nothing deleted, nothing rewritten
+    assert run_batch(in_a, out)[0] == 0  # the folder it belongs to carries on
+
+
+@pytest.mark.parametrize("change", ["input_changed", "input_removed", "duplicate_added"])
+def test_edited_report_is_never_deleted_or_overwritten(tmp_path, capsys, change):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "b.xlsx", "甲局", 1)
+    run_batch(inp, out, formats="docx,html")
+    edited = out / f"{REPORT}.docx"
+    stamped = edited.read_bytes() + b"stamp"  # the clerk stamped and saved it
+    edited.write_bytes(stamped)
+    if change == "input_changed":
+        make_sheet(inp / "b.xlsx", "甲局", 9)
+    elif change == "input_removed":
+        make_sheet(inp / "c.xlsx", "乙局", 3)
+        (inp / "b.xlsx").unlink()
+    else:  # a.xlsx sorts first and claims the plain name: b's outputs would move to （2）
+        make_sheet(inp / "a.xlsx", "甲局", 5)
+    _code, doc = run_batch(inp, out, capsys, json_out=True, formats="docx,html")
+    assert edited.read_bytes() == stamped
+    assert f"{REPORT}.docx" not in doc["removed_stale_outputs"]
+    if change == "input_changed":
+        (row,) = doc["files"]
+        assert row["findings"][0]["code"] == "OUTPUT_EDITED" and row["outputs"] == {}
+        assert "被修改过" in row["findings"][0]["message"]
+        assert not (out / f"{REPORT}.html").exists()  # our own stale copy of the old figures goes
+    # A second run leaves it alone as well, and still says why.
+    _code, doc = run_batch(inp, out, capsys, json_out=True, formats="docx,html")
+    assert edited.read_bytes() == stamped
+
+
+def test_edited_summary_and_rollup_are_not_overwritten(tmp_path, capsys):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    run_batch(inp, out, rollup_name="甲市")
+    rollup = out / "甲市政府信息公开申请情况汇总.docx"
+    for path in (out / SUMMARY_NAME, rollup):
+        path.write_bytes(path.read_bytes() + b"notes")
+    before = _digests(out)
+    make_sheet(inp / "a.xlsx", "甲局", 2)  # new figures: summary and roll-up would be rewritten
+    capsys.readouterr()
+    code = run_batch(inp, out, rollup_name="乙市")[0]  # and the old roll-up would be removed
+    err = capsys.readouterr().err
+    assert code == 2 and "被修改过" in err
+    after = _digests(out)
+    assert after[SUMMARY_NAME] == before[SUMMARY_NAME] and after[rollup.name] == before[rollup.name]
+    # Unchanged outputs are still ours: the roll-up under its new name is written.
+    assert (out / "乙市政府信息公开申请情况汇总.docx").is_file()
+
+
+def test_manifest_records_input_folder_and_output_hashes(tmp_path):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    run_batch(inp, out, formats="docx,html", rollup_name="甲市")
+    manifest = Manifest(out).load()
+    assert manifest.in_dir == str(inp.resolve())
+    result = manifest.entries["a.xlsx"]["result"]
+    for fmt, name in result["outputs"].items():
+        assert result["hashes"][fmt] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    assert manifest.written[SUMMARY_NAME] == hashlib.sha256((out / SUMMARY_NAME).read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------- item 7: disk full while the roll-up is written
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EDQUOT, errno.EIO])
+def test_rollup_write_failure_is_chinese_and_exit_2(tmp_path, capsys, monkeypatch, err):
+    import compiler.render.html as html_mod
+
+    def full(*_a, **_k):
+        raise OSError(err, "No space left on device")
+
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    monkeypatch.setattr(html_mod, "write_html", full)
+    capsys.readouterr()
+    code = run_batch(inp, out, rollup_name="甲市")[0]
+    text = capsys.readouterr().err
+    assert code == 2
+    assert "未能生成汇总报告" in text and "No space" not in text and "Errno" not in text
+    assert not list(out.glob(".~nianbao-*"))
+    assert not (out / "甲市政府信息公开申请情况汇总.html").exists()
+    assert json.loads(json.dumps(Manifest(out).load().rollup_outputs)) is not None
