@@ -118,3 +118,83 @@ def test_rollup_write_failure_is_chinese_and_exit_2(tmp_path, capsys, monkeypatc
     assert not list(out.glob(".~nianbao-*"))
     assert not (out / "甲市政府信息公开申请情况汇总.html").exists()
     assert json.loads(json.dumps(Manifest(out).load().rollup_outputs)) is not None
+
+
+# ---------------------------------------------------------------------- item 6: hash what was actually read
+def test_sheet_replaced_after_planning_is_recorded_with_the_hash_of_what_was_read(tmp_path, capsys, monkeypatch):
+    from compiler.batch.runner import Batch
+
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    original = (inp / "a.xlsx").read_bytes()
+    make_sheet(tmp_path / "new.xlsx", "乙局", 2)
+    plan = Batch._plan
+
+    def plan_then_replace(self, found):
+        todo = plan(self, found)
+        (tmp_path / "new.xlsx").replace(inp / "a.xlsx")  # the clerk drops the corrected sheet in now
+        return todo
+
+    monkeypatch.setattr(Batch, "_plan", plan_then_replace)
+    run_batch(inp, out)
+    monkeypatch.setattr(Batch, "_plan", plan)
+    entry = Manifest(out).load().entries["a.xlsx"]
+    read = (inp / "a.xlsx").read_bytes()
+    assert entry["sha256"] == hashlib.sha256(read).hexdigest() and entry["result"]["agency"] == "乙局"
+    # The original content back: its report must be made again, never the replacement's reused.
+    (inp / "a.xlsx").write_bytes(original)
+    _code, doc = run_batch(inp, out, capsys, json_out=True)
+    assert doc["reused"] == 0 and doc["files"][0]["agency"] == "甲局"
+
+
+def test_sheet_changed_while_being_read_is_a_failure_never_reused(tmp_path, monkeypatch):
+    from compiler.batch import worker
+
+    make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    make_sheet(tmp_path / "b.xlsx", "乙局", 2)
+    load = worker.load_report
+
+    def load_then_replace(path):
+        report = load(path)
+        (tmp_path / "b.xlsx").replace(path)
+        return report
+
+    monkeypatch.setattr(worker, "load_report", load_then_replace)
+    task = {"rel": "a.xlsx", "path": str(tmp_path / "a.xlsx"), "key": "000001"}
+    result = worker.process_report(task, {"formats": ["docx"], "staging": str(tmp_path)})
+    assert result["status"] == "failed" and result["findings"][-1]["code"] == "INPUT_CHANGED"
+    assert "sha256" not in result and result["outputs"] == {}
+
+
+# ---------------------------------------------------------------------- item 12: a resource failure is never cached
+@pytest.mark.parametrize("cause", [MemoryError(), OSError(errno.EIO, "Input/output error"), OSError(errno.ENOMEM, "x")])
+def test_resource_failure_while_reading_is_retried_next_run(tmp_path, capsys, monkeypatch, cause):
+    from compiler.batch import worker
+    from compiler.read import UnreadableInput
+
+    make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+
+    def starved(_path):
+        try:
+            raise cause
+        except BaseException as exc:
+            raise UnreadableInput("无法读取“a.xlsx”：内存不足") from exc
+
+    monkeypatch.setattr(worker, "load_report", starved)
+    task = {"rel": "a.xlsx", "path": str(tmp_path / "a.xlsx"), "key": "000001"}
+    result = worker.process_report(task, {"formats": ["docx"], "staging": str(tmp_path)})
+    assert result["status"] == "failed" and result["findings"][-1]["code"] == "RESOURCE_FAILURE"
+    monkeypatch.undo()
+    ok = worker.process_report(task, {"formats": ["docx"], "staging": str(tmp_path)})
+    assert ok["status"] == "ok" and ok["sha256"] == hashlib.sha256((tmp_path / "a.xlsx").read_bytes()).hexdigest()
+
+
+def test_batch_retries_a_file_that_failed_for_want_of_memory(tmp_path, capsys, monkeypatch):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "hog.xlsx", "甲局", 1)
+    monkeypatch.setenv("NIANBAO_TEST_HOG", "hog")
+    _code, doc = run_batch(inp, out, capsys, json_out=True)
+    assert doc["files"][0]["status"] == "failed"
+    monkeypatch.delenv("NIANBAO_TEST_HOG")
+    _code, doc = run_batch(inp, out, capsys, json_out=True)
+    assert doc["reused"] == 0 and doc["files"][0]["status"] == "ok"

@@ -568,9 +568,9 @@ class Batch:
             if final.get(fmt) != name and name not in self.kept_edited:
                 self._discard(name, _hash_of(old_entry, fmt))
         result = dict(result, outputs=final, hashes=hashes)
-        self.manifest.record(
-            {"rel": rel, "sha256": planned.sha, "size": planned.size, "ctx": self._context(), "result": result}
-        )
+        # The hash of what the worker actually read; the planning hash only if it could not say.
+        sha, size = result.pop("sha256", None) or planned.sha, result.pop("size", None) or planned.size
+        self.manifest.record({"rel": rel, "sha256": sha, "size": size, "ctx": self._context(), "result": result})
         return result
 
     # -------------------------------------------------------------- finish

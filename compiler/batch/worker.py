@@ -10,8 +10,11 @@ problem becomes a status and a finding.
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import math
 import os
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,11 @@ from ..util.files import write_atomic
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from .names import choose_previous, output_stem
 from .pool import memory_limit_lifted
+
+#: OS errors that say something about this machine at this moment, not about the file.
+_RESOURCE_ERRNOS = frozenset(
+    {errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN, errno.ETIMEDOUT, errno.ESTALE, errno.EINTR}
+)
 
 #: Longest agency-supplied string kept in a result (a 100,000-character name is cut, not carried around).
 MAX_TEXT = 2000
@@ -70,7 +78,7 @@ def process_report(task: dict[str, Any], config: dict[str, Any]) -> dict[str, An
         "prev": None,
     }
     try:
-        report = _load(Path(task["path"]), result)
+        report = _load_what_we_hash(Path(task["path"]), result)
         if report is not None:
             _check_and_compile(report, task, config, result)
     except MemoryError:
@@ -81,10 +89,63 @@ def process_report(task: dict[str, Any], config: dict[str, Any]) -> dict[str, An
     return result
 
 
+def _load_what_we_hash(path: Path, result: dict[str, Any]) -> Report | None:
+    """Load ``path`` and record the hash of the content actually read (``sha256``, ``size``).
+
+    The file is hashed before and after reading: if it changed meanwhile (a
+    sheet replaced while the batch runs), the result is a failure, which is
+    never reused, instead of a report paired with the wrong content's hash.
+    """
+    before = _content_hash(path)
+    report = _load(path, result)
+    after = _content_hash(path)
+    if before is None or before != after:
+        if before is not None or after is not None:
+            _fail(result, "INPUT_CHANGED", "读取期间文件被修改或替换，本次结果未保存；请等文件保存完毕后重新运行。")
+            return None
+        return report
+    result["sha256"], result["size"] = before
+    return report
+
+
+def _content_hash(path: Path) -> tuple[str, int] | None:
+    """The sha256 and size of a regular file's bytes (``None`` when it cannot be read as one)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            h = hashlib.sha256()
+            size = 0
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+                size += len(block)
+    except OSError:
+        return None
+    return h.hexdigest(), size
+
+
+def _resource_failure(exc: BaseException) -> bool:
+    """Did reading fail for want of memory or an I/O error — not because of what the file holds?"""
+    seen = 0
+    e: BaseException | None = exc
+    while e is not None and seen < 10:
+        if isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno in _RESOURCE_ERRNOS):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
+
+
 def _load(path: Path, result: dict[str, Any]) -> Report | None:
     try:
         return load_report(path)
     except UnreadableInput as exc:
+        if _resource_failure(exc):  # a verdict on this machine's state, not on the file: tried again next run
+            _fail(result, "RESOURCE_FAILURE", _cut(str(exc)))
+            return None
         result["status"] = UNREADABLE
         result["findings"] = [_finding_dict("UNREADABLE", "error", str(exc))]
         result["message"] = _cut(str(exc))

@@ -117,6 +117,10 @@ _ENTRIES = (
     CatalogEntry(
         "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"
     ),
+    CatalogEntry("INPUT_CHANGED", "error", "读取期间文件被修改或替换，结果未保存，下次运行重新处理", raised_by="batch"),
+    CatalogEntry(
+        "RESOURCE_FAILURE", "error", "内存不足或磁盘读取出错，结果未保存，下次运行重新处理", raised_by="batch"
+    ),
     CatalogEntry(
         "OUTPUT_EDITED", "warning", "上次生成的报告在生成后被修改过（如盖章），未覆盖，新报告未写出", raised_by="batch"
     ),
