@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,23 @@ def test_batch_retries_a_file_that_failed_for_want_of_memory(tmp_path, capsys, m
     monkeypatch.delenv("NIANBAO_TEST_HOG")
     _code, doc = run_batch(inp, out, capsys, json_out=True)
     assert doc["reused"] == 0 and doc["files"][0]["status"] == "ok"
+
+
+# ---------------------------------------------------------------------- item 3: --annotate never writes over an input
+@pytest.mark.parametrize("order", ["original_first", "corrected_first"])
+def test_annotate_never_overwrites_an_input_of_the_same_run(tmp_path, order):
+    from compiler.check.cli import run as check_run
+
+    original, corrected = tmp_path / "a.xlsx", tmp_path / "a.核查.xlsx"
+    make_sheet(original, "甲局", 1, broken=True)
+    make_sheet(corrected, "甲局", 1)  # the annotated copy, corrected by the clerk and sent back
+    hard = tmp_path / "b.核查.xlsx"
+    make_sheet(tmp_path / "b.xlsx", "乙局", 2, broken=True)
+    os.link(tmp_path / "b.xlsx", hard)  # the same file under the name its copy would take
+    before = _digests(tmp_path)
+    files = [original, corrected] if order == "original_first" else [corrected, original]
+    check_run([*files, tmp_path / "b.xlsx"], annotate=tmp_path)
+    after = _digests(tmp_path)
+    assert {n: after[n] for n in before} == before
+    made = sorted(set(after) - set(before))
+    assert len(made) == 3 and all(n.endswith(".核查.xlsx") for n in made), made

@@ -12,7 +12,9 @@ the template's cells).
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,11 +34,16 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def output_path(src: Path, out_dir: Path, taken: set[Path] | None = None) -> Path:
-    """``DIR/<stem>.核查.xlsx``; numbered when the name is taken in this run or is the input itself."""
+    """``DIR/<stem>.核查.xlsx``; numbered when the name is taken in this run or is the input itself.
+
+    ``taken`` also holds the run's inputs (see ``reserve_inputs``): an annotated
+    copy the clerk corrected and sent back, checked beside its original, is
+    never written over.
+    """
     stem = safe_filename(src.stem)
     candidate = out_dir / f"{stem}{SUFFIX}"
     n = 2
-    while (taken is not None and candidate in taken) or _same_file(candidate, src):
+    while (taken is not None and _taken(candidate, taken)) or _same_file(candidate, src):
         candidate = out_dir / f"{stem}-{n}{SUFFIX}"
         n += 1
     if taken is not None:
@@ -44,9 +51,28 @@ def output_path(src: Path, out_dir: Path, taken: set[Path] | None = None) -> Pat
     return candidate
 
 
+def reserve_inputs(paths: Iterable[Path | str]) -> set[Path]:
+    """The run's input files as names no annotated copy may take."""
+    taken: set[Path] = set()
+    for p in paths:
+        taken.add(Path(p))
+        with contextlib.suppress(OSError):
+            taken.add(Path(p).resolve())
+    return taken
+
+
+def _taken(candidate: Path, taken: set[Path]) -> bool:
+    if candidate in taken:
+        return True
+    try:
+        return candidate.resolve() in taken
+    except OSError:
+        return True
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
-        return a.resolve() == b.resolve()
+        return a.resolve() == b.resolve() or (a.exists() and os.path.samefile(a, b))  # also a hard link
     except OSError:
         return False
 

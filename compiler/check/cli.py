@@ -106,10 +106,10 @@ def run_checks(
 
 def annotate_all(results: Sequence[FileResult], out_dir: Path, annotated: dict[str, str], *, quiet: bool) -> bool:
     """Write one annotated copy per readable file; True when any could not be written."""
-    from .annotate import annotate
+    from .annotate import annotate, reserve_inputs
 
     failed = False
-    taken: set[Path] = set()
+    taken = reserve_inputs(r.path for r in results)  # never written over an input of this run
     for result in results:
         if result.report is None:
             continue
