@@ -219,3 +219,35 @@ def test_annotate_never_overwrites_an_input_of_the_same_run(tmp_path, order):
     assert {n: after[n] for n in before} == before
     made = sorted(set(after) - set(before))
     assert len(made) == 3 and all(n.endswith(".核查.xlsx") for n in made), made
+
+
+# ---------------------------------------------------------------------- item 4: long names keep the year, stay unique
+@pytest.mark.parametrize("length", [61, 70, 200, 5000])
+def test_long_agency_names_keep_the_year_and_stay_unique(length):
+    from compiler.batch.names import output_stem
+    from compiler.util.files import safe_filename
+
+    agency = "某" * (length - 1) + "局"
+    stems = {output_stem(agency, year, "x") for year in (2023, 2024)}
+    assert len(stems) == 2 and all(len(s.encode()) <= 180 for s in stems)
+    for year in (2023, 2024):
+        assert output_stem(agency, year, "x").endswith(f"局{year}年政府信息公开工作年度报告")
+    # Two long names that differ only in the middle never share a file name.
+    other = "某" * (length // 2) + "乙" + "某" * (length - length // 2 - 2) + "局"
+    assert output_stem(other, 2024, "x") != output_stem(agency, 2024, "x")
+    for cut in (150, 60, 20):
+        short = safe_filename(agency + "2024年", max_bytes=cut)
+        assert len(short.encode()) <= cut and short.encode().decode() == short
+
+
+def test_compile_of_a_long_named_agency_does_not_overwrite_last_years_report(tmp_path):
+    from compiler.render.cli import run as compile_run
+
+    agency = "某" * 60 + "局"
+    paths = []
+    for year in (2023, 2024):
+        src = tmp_path / f"{year}.xlsx"
+        report = make_sheet(src, agency, year, year=year)
+        assert compile_run(src) == 0, report.year
+        paths.append(sorted(tmp_path.glob("*.docx")))
+    assert len(paths[-1]) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import tempfile
@@ -22,19 +23,38 @@ def safe_filename(name: str, *, max_bytes: int = 180, fallback: str = "未命名
 
     Path separators, reserved characters, control and bidi marks become ``_``;
     leading dots and trailing dots/spaces go; reserved device names get a ``_``
-    prefix; the result is cut to ``max_bytes`` of UTF-8 without splitting a
-    character.
+    prefix. A name over ``max_bytes`` of UTF-8 is shortened in the middle
+    (``shorten``): its end — the year and the report title — is kept, and a
+    hash of the whole name keeps two long names that differ only in the
+    middle apart.
     """
     text = unicodedata.normalize("NFC", name or "")
     text = _UNSAFE.sub("_", text).strip().lstrip(".").rstrip(". ")
     text = re.sub(r"_{2,}", "_", text)
-    encoded = text.encode("utf-8")[:max_bytes]
-    text = encoded.decode("utf-8", errors="ignore").rstrip(". ")
+    text = shorten(text, max_bytes).rstrip(". ")
     if not text or set(text) <= {"_"}:
         text = fallback
     if text.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
         text = "_" + text  # Windows reserves CON, AUX.txt, … whatever the extension
     return text
+
+
+def shorten(text: str, max_bytes: int) -> str:
+    """``text`` in at most ``max_bytes`` of UTF-8: its head, ``…``, a hash of the whole, ``…``, its last third.
+
+    Never splits a character; a text that fits is returned as is. Different
+    texts give different results (the hash), and the end survives.
+    """
+    encoded = text.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return text
+    digest = hashlib.sha256(encoded).hexdigest()[:8]
+    middle = f"…{digest}…".encode()
+    room = max(0, max_bytes - len(middle))
+    tail_bytes = room // 3
+    head = encoded[: room - tail_bytes].decode("utf-8", errors="ignore")
+    tail = encoded[len(encoded) - tail_bytes :].decode("utf-8", errors="ignore") if tail_bytes else ""
+    return head + middle.decode() + tail
 
 
 @contextlib.contextmanager
