@@ -200,7 +200,11 @@ class Report:
 
     @classmethod
     def load(cls, path: str | Path) -> Report:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        return cls.loads(Path(path).read_text(encoding="utf-8-sig"), path)
+
+    @classmethod
+    def loads(cls, text: str, path: str | Path = "") -> Report:
+        """A report from JSON text (``path`` only names where it came from)."""
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -251,3 +251,33 @@ def test_compile_of_a_long_named_agency_does_not_overwrite_last_years_report(tmp
         assert compile_run(src) == 0, report.year
         paths.append(sorted(tmp_path.glob("*.docx")))
     assert len(paths[-1]) == 2
+
+
+# ---------------------------------------------------------------------- item 10: FIFOs and devices never hang batch
+def test_batch_skips_fifos_and_device_links_with_a_finding(tmp_path, capsys):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_sheet(inp / "a.xlsx", "甲局", 1)
+    os.mkfifo(inp / "管道.xlsx")
+    (inp / "无底.xlsx").symlink_to("/dev/zero")
+    (inp / "循环.xlsx").symlink_to("循环.xlsx")
+    prev = tmp_path / "prev"
+    prev.mkdir()
+    os.mkfifo(prev / "上年.json")
+    code, doc = run_batch(inp, out, capsys, json_out=True, timeout=5, previous=prev)
+    assert code == 1
+    skipped = {s["path"]: s["reason"] for s in doc["skipped"]}
+    assert "普通文件" in skipped["管道.xlsx"] and "普通文件" in skipped["无底.xlsx"]
+    rows = {f["rel"]: f for f in doc["files"]}
+    assert rows["a.xlsx"]["status"] == "ok"
+    assert "符号链接" in rows["循环.xlsx"]["message"] and "Too many" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_every_reader_refuses_a_fifo_without_opening_it(tmp_path):
+    """The shared guard: every input kind goes through ``read_input`` (a blocking open would hang this test)."""
+    from compiler.read import UnreadableInput, load_report
+
+    for suffix in (".xlsx", ".xlsm", ".json", ".txt", ".html", ".htm", ".docx"):
+        fifo = tmp_path / f"p{suffix}"
+        os.mkfifo(fifo)
+        with pytest.raises(UnreadableInput, match="命名管道"):
+            load_report(fifo)

@@ -146,6 +146,7 @@ CASES: tuple[Case, ...] = (
     Case("xml_bomb_shared_strings", K_BOMB, "共享字符串中的 billion laughs", unreadable("不安全的 XML")),
     Case("xxe_external_entity", K_BOMB, "workbook.xml 中的外部实体（file:// 与 http://）", unreadable("不安全的 XML")),
     Case("huge_sparse_xlsx", K_BOMB, "101 MB 的 .xlsx（稀疏文件）", unreadable("文件过大", "上限 100 MB")),
+    Case("huge_sparse_json", K_BOMB, "101 MB 的 .json（稀疏文件）", unreadable("文件过大", "上限 100 MB")),
     # ---- report JSON
     Case("zero_byte_json", K_JSON, "0 字节的 .json", unreadable("不是有效的报告 JSON")),
     Case("whitespace_json", K_JSON, "只有空白的 .json", unreadable("不是有效的报告 JSON")),
@@ -157,6 +158,11 @@ CASES: tuple[Case, ...] = (
     # ---- paths
     Case("missing_file", K_PATH, "文件不存在", unreadable("文件不存在")),
     Case("directory_as_xlsx", K_PATH, "名为 .xlsx 的文件夹", unreadable("文件夹")),
+    Case("fifo_xlsx", K_PATH, "命名管道（FIFO）冒充 .xlsx：不打开、不等待", unreadable("命名管道", "不是普通文件")),
+    Case("fifo_json", K_PATH, "命名管道（FIFO）冒充 .json", unreadable("命名管道", "不是普通文件")),
+    Case("dev_zero_link_xlsx", K_PATH, "指向 /dev/zero 的链接，名为 .xlsx", unreadable("设备文件", "不是普通文件")),
+    Case("dev_zero_link_json", K_PATH, "指向 /dev/zero 的链接，名为 .json", unreadable("设备文件", "不是普通文件")),
+    Case("symlink_loop_xlsx", K_PATH, "指向自身的符号链接", unreadable("符号链接")),
     # ---- office features
     Case(
         "password_protected",
@@ -321,6 +327,8 @@ CASES: tuple[Case, ...] = (
         "网页含 <script>、<iframe>、远程图片（不执行、不下载）",
         published(1, "IMPORT_MISSING"),
     ),
+    Case("published_fifo_txt", K_PUBLISHED, "命名管道（FIFO）冒充 .txt", published(2, says=("命名管道",))),
+    Case("published_dev_zero_docx", K_PUBLISHED, "指向 /dev/zero 的链接，名为 .docx", published(2, says=("设备文件",))),
     Case("published_html_entity_bomb", K_PUBLISHED, "网页前置 DTD 实体炸弹", published(1, "IMPORT_MISSING")),
     Case("published_deep_html", K_PUBLISHED, "嵌套 10 万层 <div>", published(1, "IMPORT_MISSING")),
     Case(

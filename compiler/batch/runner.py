@@ -33,7 +33,6 @@ carries on. Exit codes: see ``cli``. What is shown on the console lives in
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -45,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..util.files import safe_filename, write_error_message
+from ..util.files import hash_regular_file, safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, Discovery, discover
@@ -869,12 +868,8 @@ def _is_output_name(name: object) -> bool:
 
 # ---------------------------------------------------------------------- helpers
 def _sha256(path: Path) -> str:
-    """An input's content hash, read in blocks (the manifest's key for "unchanged")."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """A regular file's content hash (the manifest's key for "unchanged"); ``OSError`` for a FIFO or device."""
+    return hash_regular_file(path)[0]
 
 
 def _work_fn() -> Any:

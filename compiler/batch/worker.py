@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import math
 import os
-import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from ..model import Report
 from ..read import UnreadableInput, load_report
 from ..render.docx import write_docx
 from ..render.html import write_html
-from ..util.files import write_atomic
+from ..util.files import hash_regular_file, write_atomic
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from .names import choose_previous, output_stem
 from .pool import memory_limit_lifted
@@ -111,21 +109,9 @@ def _load_what_we_hash(path: Path, result: dict[str, Any]) -> Report | None:
 def _content_hash(path: Path) -> tuple[str, int] | None:
     """The sha256 and size of a regular file's bytes (``None`` when it cannot be read as one)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+        return hash_regular_file(path)
     except OSError:
         return None
-    try:
-        with open(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            h = hashlib.sha256()
-            size = 0
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-                size += len(block)
-    except OSError:
-        return None
-    return h.hexdigest(), size
 
 
 def _resource_failure(exc: BaseException) -> bool:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from ..util.files import safe_filename, write_atomic
+from ..util.files import safe_filename, same_file, write_atomic
 from . import FileResult
 
 SHEET_RESULTS = "核查结果"
@@ -43,7 +42,7 @@ def output_path(src: Path, out_dir: Path, taken: set[Path] | None = None) -> Pat
     stem = safe_filename(src.stem)
     candidate = out_dir / f"{stem}{SUFFIX}"
     n = 2
-    while (taken is not None and _taken(candidate, taken)) or _same_file(candidate, src):
+    while (taken is not None and _taken(candidate, taken)) or same_file(candidate, src):
         candidate = out_dir / f"{stem}-{n}{SUFFIX}"
         n += 1
     if taken is not None:
@@ -56,7 +55,7 @@ def reserve_inputs(paths: Iterable[Path | str]) -> set[Path]:
     taken: set[Path] = set()
     for p in paths:
         taken.add(Path(p))
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             taken.add(Path(p).resolve())
     return taken
 
@@ -66,15 +65,8 @@ def _taken(candidate: Path, taken: set[Path]) -> bool:
         return True
     try:
         return candidate.resolve() in taken
-    except OSError:
+    except (OSError, RuntimeError):
         return True
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and os.path.samefile(a, b))  # also a hard link
-    except OSError:
-        return False
 
 
 def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) -> Path | None:

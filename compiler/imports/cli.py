@@ -12,7 +12,7 @@ from pathlib import Path
 from ..findings import SEVERITY_LABEL, sort_key
 from ..model import Report
 from ..read import UnreadableInput
-from ..util.files import write_atomic, write_error_message
+from ..util.files import same_file, write_atomic, write_error_message
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 OUTPUT_SUFFIXES = (".json", ".xlsx")
@@ -30,7 +30,7 @@ def run_import(file: Path, output: Path | None = None) -> int:
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         _err(f"无法写入“{output}”：输出文件应为 .json（报告 JSON）或 .xlsx（填好的标准模板）。")
         return EXIT_UNUSABLE
-    if output is not None and Path(output).resolve() == file.resolve():
+    if output is not None and same_file(output, file):
         _err(f"输出文件“{output}”与输入文件相同，不能覆盖原文件。")
         return EXIT_UNUSABLE
     try:

@@ -31,6 +31,10 @@ class UnreadableInput(Exception):
         return self.message
 
 
+#: No input is read past this size (a returned sheet, a report JSON, a published report).
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+_MB = 1024 * 1024
+
 #: Suffixes read as our workbook template.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Suffixes of published reports, parsed by ``compiler.imports``.
@@ -94,12 +98,37 @@ def refused_message(path: Path) -> str:
     )
 
 
-def _check_readable(path: Path) -> None:
+def read_input(path: Path, *, what: str = "一份报告", limit: int = MAX_INPUT_BYTES) -> bytes:
+    """An input file's bytes — only a regular file, at most ``limit`` bytes; else ``UnreadableInput``.
+
+    The file is opened without blocking and its type checked on the open
+    handle before a byte is read: a FIFO, a device (``/dev/zero``) or a socket
+    named ``*.xlsx`` is refused at once instead of hanging or filling memory,
+    and a file that grows past the limit while read is refused too.
+    """
+    from ..util.files import NotRegularFileError, TooLargeError, read_regular
+
     try:
-        with path.open("rb"):
-            pass
+        return read_regular(path, limit)
+    except NotRegularFileError as exc:
+        raise UnreadableInput(
+            f"无法读取“{path.name}”：这是{exc.kind}，不是普通文件，已跳过。请给出报告文件本身。"
+        ) from exc
+    except TooLargeError as exc:
+        raise UnreadableInput(too_large_message(path, exc.size, what, exc.limit)) from exc
     except OSError as exc:
         raise UnreadableInput(os_error_message(path, exc)) from exc
+
+
+def too_large_message(path: Path, size: int, what: str, limit: int = MAX_INPUT_BYTES) -> str:
+    return (
+        f"无法读取“{path.name}”：文件过大（{size / _MB:.0f} MB，上限 {limit // _MB} MB），"
+        f"不像是{what}。请检查是否选错了文件。"
+    )
+
+
+def _check_readable(path: Path) -> None:
+    read_input(path, what="一份年度报告")
 
 
 def os_error_message(path: Path, exc: OSError) -> str:
@@ -111,15 +140,16 @@ def os_error_message(path: Path, exc: OSError) -> str:
     elif isinstance(exc, PermissionError):
         why = "没有读取权限"
     else:
-        why = exc.strerror or type(exc).__name__
+        from ..util.files import os_reason
+
+        why = os_reason(exc)
     return f"无法打开“{path}”：{why}。请检查文件路径和权限。"
 
 
 def _load_json(path: Path) -> Report:
+    raw = read_input(path, what="一份报告 JSON")
     try:
-        report = Report.load(path)
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
+        report = Report.loads(raw.decode("utf-8-sig"), path)
     except UnicodeDecodeError as exc:
         raise UnreadableInput(
             f"无法读取“{path.name}”：报告 JSON 应为 UTF-8 编码（第 {exc.start} 字节处不是 UTF-8）。"
@@ -164,4 +194,12 @@ def _tidy_numbers(report: Report) -> None:
                     row[i] = tidy_number(v)
 
 
-__all__ = ["UnreadableInput", "load_report", "os_error_message", "refused_message"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "UnreadableInput",
+    "load_report",
+    "os_error_message",
+    "read_input",
+    "refused_message",
+    "too_large_message",
+]

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..findings import SEVERITY_LABEL, sort_key
-from ..util.files import write_atomic, write_error_message
+from ..util.files import same_file, write_atomic, write_error_message
 from . import UnreadableInput, load_report
 
 
@@ -29,7 +29,7 @@ def run_export(file: Path, output: Path | None) -> int:
     if output is None:
         _print_utf8(text)
     else:
-        if _same_file(file, output):
+        if same_file(file, output):
             print(f"输出文件“{output}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件。", file=sys.stderr)
             return 2
         try:
@@ -42,13 +42,6 @@ def run_export(file: Path, output: Path | None) -> int:
         where = f"{f.ref}：" if f.ref else ""
         print(f"[{SEVERITY_LABEL.get(f.severity, f.severity)}] {where}{f.message}", file=sys.stderr)
     return 1 if any(f.severity == "error" for f in findings) else 0
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return b.exists() and a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def _print_utf8(text: str) -> None:

@@ -36,7 +36,7 @@ from ..model import Origin, Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
 from ..schema.workbook import SHEET_INSTRUCTIONS, SHEET_STAMP, TEMPLATE_VERSION, cell_map
 from ..template import STAMP_FIELDS, stamp_property
-from . import UnreadableInput, os_error_message
+from . import UnreadableInput, read_input
 from .values import (
     constant_arithmetic,
     date_value,
@@ -109,20 +109,8 @@ class Container:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The whole file, refusing directories, missing files and absurd sizes."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise IsADirectoryError(21, "Is a directory", str(path))
-        if size > MAX_FILE_BYTES:
-            raise UnreadableInput(
-                f"无法读取“{path.name}”：文件过大（{size / _MB:.0f} MB，上限 {MAX_FILE_BYTES // _MB} MB），"
-                "不像是一份填报表。请检查是否选错了文件。"
-            )
-        with path.open("rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
+    """The whole file, refusing directories, FIFOs and devices, missing files and absurd sizes."""
+    return read_input(path, what="一份填报表", limit=MAX_FILE_BYTES)
 
 
 def sniff(data: bytes, name: str) -> Container:

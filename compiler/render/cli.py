@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..findings import SEVERITY_LABEL, Finding, sort_key
-from ..util.files import safe_filename, write_error_message
+from ..util.files import safe_filename, same_file, write_error_message
 from .style import StyleError, load_style
 
 FORMATS = ("docx", "html", "pdf")
@@ -39,13 +39,6 @@ def output_paths(file: Path, output: Path | None, title: str) -> dict[str, Path]
     else:
         stem = output
     return {fmt: stem.with_name(stem.name + suffix) for fmt, suffix in _SUFFIXES.items()}
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and a.exists() and a.samefile(b))
-    except OSError:
-        return False
 
 
 def _print_findings(findings: list[Finding]) -> None:
@@ -102,7 +95,7 @@ def run(
 
     paths = output_paths(file, output, title_text(report))
     for fmt in fmts:
-        if _same_file(file, paths[fmt]):
+        if same_file(file, paths[fmt]):
             _err(f"输出文件“{paths[fmt]}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件名。")
             return 2
 

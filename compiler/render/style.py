@@ -15,6 +15,10 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..util.files import NotRegularFileError, TooLargeError, os_reason, read_regular
+
+#: A style file is a few KB of TOML or JSON.
+MAX_STYLE_BYTES = 1024 * 1024
 DEFAULT_STYLE_PATH = Path(__file__).resolve().parents[2] / "templates" / "style.toml"
 
 #: Generic CSS families that are not real font names (skipped for Word's altName).
@@ -156,11 +160,17 @@ def load_style(path: str | Path | None = None) -> Style:
 def _read(path: Path, *, bundled: bool = False) -> dict[str, Any]:
     what = "内置版式文件" if bundled else "版式文件"
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_STYLE_BYTES)
     except FileNotFoundError:
         raise StyleError(f"找不到{what}：{path}") from None
+    except NotRegularFileError as exc:
+        raise StyleError(f"无法读取{what} {path}：这是{exc.kind}，不是普通文件") from None
+    except TooLargeError:
+        raise StyleError(
+            f"无法读取{what} {path}：文件过大（上限 {MAX_STYLE_BYTES // 1024} KB），不像是版式文件"
+        ) from None
     except OSError as exc:
-        raise StyleError(f"无法读取{what} {path}：{exc.strerror or exc}") from None
+        raise StyleError(f"无法读取{what} {path}：{os_reason(exc)}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..model import Report
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT
-from ..util.files import write_error_message
+from ..util.files import same_file, write_error_message
 from .writer import YEAR_MAX, YEAR_MIN
 
 DEFAULT_OUTPUT = "政府信息公开工作年度报告填报模板.xlsx"
@@ -17,13 +17,6 @@ DEFAULT_ROSTER_DIR = "填报模板"
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def _output_file(output: Path | None) -> Path | None:
@@ -151,7 +144,7 @@ def run(
         return 2
     note = ""
     if from_ is not None:
-        if _same_file(from_, target):
+        if same_file(from_, target):
             _err("输出文件不能是上年报告本身，请用 -o 指定其他文件名。")
             return 2
         prefilled = _from_last(from_, agency, year)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
 import struct
@@ -579,6 +580,52 @@ def _(d: Path) -> Path:
     p = d / "超大.xlsx"
     with p.open("wb") as fh:
         fh.truncate(101 * MB)
+    return p
+
+
+@case("huge_sparse_json")
+def _(d: Path) -> Path:
+    """101 MB named .json: refused by size before it is read (JSON is never read whole past the limit)."""
+    p = d / "超大.json"
+    with p.open("wb") as fh:
+        fh.truncate(101 * MB)
+    return p
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)  # nobody ever writes: opening it for reading the usual way blocks forever
+    return path
+
+
+@case("fifo_xlsx")
+def _(d: Path) -> Path:
+    return _fifo(d / "管道.xlsx")
+
+
+@case("fifo_json")
+def _(d: Path) -> Path:
+    return _fifo(d / "管道.json")
+
+
+@case("dev_zero_link_xlsx")
+def _(d: Path) -> Path:
+    """A link to /dev/zero: endless bytes, a size of 0."""
+    p = d / "无底.xlsx"
+    p.symlink_to("/dev/zero")
+    return p
+
+
+@case("dev_zero_link_json")
+def _(d: Path) -> Path:
+    p = d / "无底.json"
+    p.symlink_to("/dev/zero")
+    return p
+
+
+@case("symlink_loop_xlsx")
+def _(d: Path) -> Path:
+    p = d / "循环.xlsx"
+    p.symlink_to(p.name)
     return p
 
 
@@ -1164,6 +1211,18 @@ def _(d: Path) -> Path:
     p = d / "超大.txt"
     with p.open("wb") as fh:
         fh.truncate(101 * MB)
+    return p
+
+
+@case("published_fifo_txt")
+def _(d: Path) -> Path:
+    return _fifo(d / "管道.txt")
+
+
+@case("published_dev_zero_docx")
+def _(d: Path) -> Path:
+    p = d / "无底.docx"
+    p.symlink_to("/dev/zero")
     return p
 
 
