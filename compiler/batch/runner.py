@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..catalog import CATALOG
 from ..util.files import hash_regular_file, safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
@@ -442,9 +443,7 @@ class Batch:
             "status": FAILED,
             "agency": None,
             "year": None,
-            "findings": [
-                {"code": code, "severity": "error", "sheet": None, "cell": None, "key": None, "message": message}
-            ],
+            "findings": [CATALOG[code].at(message).to_json()],
             "tables": None,
             "outputs": {},
             "stem": "",
@@ -807,7 +806,7 @@ def _flag_duplicates(groups: list[list[dict[str, Any]]]) -> None:
                 f"汇总只计入 {first}。请确认保留哪一份，删除或移走其余的后重新运行。"
             )
             f["findings"] = [
-                {"code": "DUPLICATE_AGENCY", "severity": "warning", "sheet": None, "cell": None, "message": message},
+                CATALOG["DUPLICATE_AGENCY"].at(message).to_json(),
                 *f["findings"],
             ]
             f["warnings"] += 1
@@ -852,7 +851,7 @@ def _with_edited_warning(result: dict[str, Any], names: list[str]) -> dict[str, 
         f"输出目录中的 {shown} 在生成后被修改过（如盖章、签字），为免覆盖，未写入新生成的报告。"
         "如需新报告，请先把修改过的文件改名或移走，再重新运行。"
     )
-    finding = {"code": "OUTPUT_EDITED", "severity": "warning", "sheet": None, "cell": None, "message": message}
+    finding = CATALOG["OUTPUT_EDITED"].at(message).to_json()
     status = WARNINGS if result.get("status") == OK else result.get("status")
     return dict(result, status=status, findings=[finding, *(result.get("findings") or [])], outputs={})
 
