@@ -281,3 +281,53 @@ def test_every_reader_refuses_a_fifo_without_opening_it(tmp_path):
         os.mkfifo(fifo)
         with pytest.raises(UnreadableInput, match="命名管道"):
             load_report(fifo)
+
+
+# ---------------------------------------------------------------------- item 14: LibreOffice never outlives a timeout
+FAKE_SOFFICE = """#!/bin/sh
+# Like soffice: a wrapper whose grandchild does the work, leaves temp files and never finishes.
+sh -c 'echo $$ > "{pids}/grandchild"; : > "$TMPDIR/lu12345.tmp"; echo "$TMPDIR" > "{pids}/tmpdir"; exec sleep 300' &
+echo $$ > "{pids}/wrapper"
+wait
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
+
+
+@pytest.mark.parametrize("interrupt", ["timeout", "keyboard"])
+def test_pdf_timeout_kills_libreoffice_and_its_temp_files(tmp_path, monkeypatch, interrupt):
+    import threading
+    import time
+
+    from compiler.render.pdf import PdfError, write_pdf
+
+    bindir, pids = tmp_path / "bin", tmp_path / "pids"
+    bindir.mkdir()
+    pids.mkdir()
+    fake = bindir / "soffice"
+    fake.write_text(FAKE_SOFFICE.format(pids=pids), encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(b"x")
+    if interrupt == "timeout":
+        with pytest.raises(PdfError, match="超过 1 秒"):
+            write_pdf(docx, tmp_path / "a.pdf", timeout=1)
+    else:  # Ctrl-C while LibreOffice runs
+        import signal
+
+        threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+        with pytest.raises(KeyboardInterrupt):
+            write_pdf(docx, tmp_path / "a.pdf", timeout=60)
+    time.sleep(0.2)
+    grandchild = int((pids / "grandchild").read_text())
+    assert not _alive(grandchild), "soffice.bin stand-in still running"
+    assert not Path((pids / "tmpdir").read_text().strip()).exists(), "LibreOffice's temporary files left behind"
+    assert not (tmp_path / "a.pdf").exists()

@@ -388,6 +388,7 @@ class Batch:
             "force": self.force,
             "staging": str(staging),
             "previous": self.prev_index,
+            "timeout": self.timeout,
             "hooks": {k: v for k, v in hooks.items() if v},
         }
 

@@ -79,7 +79,9 @@ def process_report(task: dict[str, Any], config: dict[str, Any]) -> dict[str, An
     try:
         report = _load_what_we_hash(Path(task["path"]), result)
         if report is not None:
-            _check_and_compile(report, task, config, result)
+            limit = config.get("timeout")
+            deadline = started + limit - 2 if isinstance(limit, int | float) else None
+            _check_and_compile(report, task, dict(config, deadline=deadline), result)
     except MemoryError:
         raise
     except Exception as exc:  # a bug of ours must not lose the batch
@@ -154,15 +156,25 @@ def _check_and_compile(report: Report, task: dict[str, Any], config: dict[str, A
     if errors and not config.get("force"):
         return
     try:
-        result["outputs"] = compile_outputs(report, Path(config["staging"]), task["key"], config["formats"])
+        deadline = config.get("deadline")
+        pdf_timeout = 180.0 if deadline is None else max(1.0, min(180.0, deadline - time.perf_counter()))
+        result["outputs"] = compile_outputs(
+            report, Path(config["staging"]), task["key"], config["formats"], pdf_timeout=pdf_timeout
+        )
     except MemoryError:
         raise
     except Exception as exc:
         _fail(result, "RENDER_FAILED", f"生成报告失败：{_cut(str(exc), 300) or type(exc).__name__}")
 
 
-def compile_outputs(report: Report, staging: Path, key: str, formats: list[str]) -> dict[str, str]:
-    """Write each format to ``staging/<key>.<fmt>`` atomically; the paths by format."""
+def compile_outputs(
+    report: Report, staging: Path, key: str, formats: list[str], *, pdf_timeout: float = 180.0
+) -> dict[str, str]:
+    """Write each format to ``staging/<key>.<fmt>`` atomically; the paths by format.
+
+    LibreOffice runs in its own process group, beyond the reach of the pool's
+    kill: ``pdf_timeout`` ends it (and its group) before the file's time limit does.
+    """
     outputs: dict[str, str] = {}
     docx = staging / f"{key}.docx"
     if "docx" in formats or "pdf" in formats:
@@ -178,7 +190,7 @@ def compile_outputs(report: Report, staging: Path, key: str, formats: list[str])
 
         pdf = staging / f"{key}.pdf"
         with memory_limit_lifted():  # LibreOffice maps far more address space than it uses
-            write_pdf(docx, pdf)
+            write_pdf(docx, pdf, timeout=pdf_timeout)
         outputs["pdf"] = str(pdf)
         if "docx" not in formats:
             with contextlib.suppress(OSError):
