@@ -6,6 +6,7 @@ commands so that ``nianbao --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -189,12 +190,61 @@ def usage_error_message(exc: Exception) -> str:
     return f"{text}\n运行“{path} --help”查看用法。"
 
 
-def main() -> None:
-    """Entry point: usage errors are reported in Chinese with exit code 2; Ctrl-C exits 130."""
+#: Exit code when the reader of our output went away (``check --json | head -c 10``): 128 + SIGPIPE, as a shell shows it.
+EXIT_BROKEN_PIPE = 141
+
+
+def _tolerant_streams() -> None:
+    """A console that cannot show a character (GBK/cp936 and an emoji) gets ``?``, never a crash."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")
+
+
+def _quiet_broken_pipe() -> None:
+    """Our reader closed the pipe: say nothing more, and never die on flushing at exit."""
+    import os
+    import sys
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    import os
     import sys
 
     try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def main() -> None:
+    """Entry point: usage errors are reported in Chinese with exit code 2; Ctrl-C exits 130.
+
+    Output degrades instead of crashing on a console that cannot encode a
+    character; a closed pipe ends the run quietly with exit code 141.
+    """
+    import sys
+
+    _tolerant_streams()
+    stdout_was = _stdout_identity()
+    try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except SystemExit:
+        # click (PacifyFlushWrapper) and rich (stdout moved onto /dev/null) end a closed pipe with exit 1.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper" or _stdout_identity() != stdout_was:
+            _quiet_broken_pipe()
+        raise
     except Exception as exc:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
         if "UsageError" in kinds:

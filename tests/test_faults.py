@@ -331,3 +331,76 @@ def test_pdf_timeout_kills_libreoffice_and_its_temp_files(tmp_path, monkeypatch,
     assert not _alive(grandchild), "soffice.bin stand-in still running"
     assert not Path((pids / "tmpdir").read_text().strip()).exists(), "LibreOffice's temporary files left behind"
     assert not (tmp_path / "a.pdf").exists()
+
+
+# ---------------------------------------------------------------------- items 15 and 20: GBK consoles, closed pipes
+@pytest.fixture(scope="module")
+def emoji_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("emoji")
+    make_sheet(folder / "in" / "a.xlsx", "😀测试局\u2028🏛", 1, broken=True)
+    make_sheet(folder / "in" / "b.xlsx", "𝟙𝟚局", 2)
+    make_sheet(folder / "clean.xlsx", "测试局😀", 3)
+    return folder
+
+
+GBK_RUNS = [
+    (["check", "in/a.xlsx", "in/b.xlsx"], 1),
+    (["check", "--json", "in/a.xlsx"], 1),
+    (["audit", "in/a.xlsx"], 2),
+    (["compile", "in/a.xlsx", "-o", "out-c/"], 1),
+    (["compile", "clean.xlsx", "-o", "out-ok/"], 0),
+    (["export", "clean.xlsx"], 0),
+    (["batch", "in", "-o", "out-b"], 1),
+]
+
+
+@pytest.mark.parametrize(("args", "code"), GBK_RUNS, ids=[" ".join(a[:2]) for a, _ in GBK_RUNS])
+@pytest.mark.parametrize("encoding", ["gbk", "ascii"])
+def test_console_that_cannot_encode_a_character_degrades_never_crashes(emoji_folder, args, code, encoding):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONIOENCODING=encoding, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    proc = subprocess.run(
+        [sys.executable, "-m", "compiler.cli", *args], cwd=emoji_folder, capture_output=True, env=env, timeout=300
+    )
+    err = proc.stderr.decode(encoding, "replace")
+    assert proc.returncode == code, err[-2000:]
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    # What was written is valid in the console's encoding (export's JSON is UTF-8 by design, whatever the console).
+    proc.stdout.decode("utf-8" if args[0] == "export" else encoding)
+
+
+PIPE_RUNS = [
+    ["check", *["clean.xlsx"] * 40],
+    ["check", "--json", *["clean.xlsx"] * 40],
+    ["audit", "--json", *["clean.xlsx"] * 40],
+    ["export", "clean.xlsx"],
+    ["batch", "in", "-o", "out-pipe", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", PIPE_RUNS, ids=[" ".join(a[:2]) for a in PIPE_RUNS])
+def test_closed_pipe_ends_quietly_with_141(emoji_folder, args):
+    """``nianbao check --json | head -c 10``: not "1 (errors)", not a message about a file named None."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before we write a byte
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "compiler.cli", *args],
+            cwd=emoji_folder,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=300,
+        )
+    finally:
+        os.close(write)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 141, err[-2000:]
+    for english in ("Traceback", "None", "Broken pipe", "Errno", "错误码 32"):
+        assert english not in err, err[-2000:]

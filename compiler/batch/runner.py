@@ -199,6 +199,8 @@ class Batch:
                 plain_text(f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。")
             )
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            raise  # our reader (``| head``) went away: not a problem of OUT_DIR
         except OSError as exc:
             raise BatchAbort(
                 f"{write_error_message(self.out_dir, exc)}已完成的文件不受影响，解决后重新运行即可继续。"

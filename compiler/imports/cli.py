@@ -53,6 +53,8 @@ def run_import(file: Path, output: Path | None = None) -> int:
 
             write_template(output, report)
             _err(f"已写入 {output}")
+    except BrokenPipeError:
+        raise  # our reader (``| head``) went away; the entry point ends quietly
     except OSError as exc:
         _err(write_error_message(output, exc))
         return EXIT_UNUSABLE
