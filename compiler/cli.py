@@ -7,8 +7,10 @@ commands so that ``nianbao --help`` stays fast.
 from __future__ import annotations
 
 import contextlib
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -69,7 +71,9 @@ def check(
 @app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
 def compile_(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="输出 .docx 路径，或以 / 结尾的文件夹（不存在时创建）")
+    ] = None,
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
     force: Annotated[bool, typer.Option("--force", help="存在错误时仍然生成")] = False,
     style: Annotated[Path | None, typer.Option("--style", help="版式文件（TOML 或 JSON）")] = None,
@@ -141,6 +145,34 @@ def audit(
     from .imports.cli import run_audit
 
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
+
+
+def _paths_in_chinese(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A path the system refuses outright (a name over 255 bytes, a loop of links) is a usage error, said in Chinese.
+
+    Each layer reports the write errors it expects; this catches what slips
+    past them at the front door (``Path.exists`` raising on a too-long name),
+    so no command shows a traceback for a path the clerk typed.
+    """
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            from .util.files import os_reason
+
+            where = exc.filename if isinstance(exc.filename, str) else ""
+            typer.echo(f"无法使用路径“{where}”：{os_reason(exc)}。请换一个较短或有效的路径后重试。", err=True)
+            raise typer.Exit(2) from None
+
+    return guarded
+
+
+for _command in app.registered_commands:
+    _command.callback = _paths_in_chinese(_command.callback)
 
 
 _BAD_VALUE_REASONS = (

@@ -158,10 +158,14 @@ class Report:
         if not isinstance(data, dict):
             raise ReportFormatError("JSON 顶层应为对象")
         format_id = data.get("format") or DEFAULT_FORMAT
+        if not isinstance(format_id, str):
+            kind = {dict: "对象", list: "数组", bool: "布尔值"}.get(type(format_id), "数字")
+            raise ReportFormatError(f"format 应为表示格式的文字（如 {DEFAULT_FORMAT}），现为{kind}")
         try:
             schema = get_schema(format_id)
         except KeyError as exc:
-            raise ReportFormatError(f"未知的报告格式：{format_id}") from exc
+            shown = format_id if len(format_id) <= 40 else format_id[:39] + "…"
+            raise ReportFormatError(f"未知的报告格式：{shown!r}") from exc
         report = cls.empty(format_id)
         report.agency = _opt_str(data.get("agency"))
         year = data.get("year")

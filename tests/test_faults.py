@@ -404,3 +404,96 @@ def test_closed_pipe_ends_quietly_with_141(emoji_folder, args):
     assert proc.returncode == 141, err[-2000:]
     for english in ("Traceback", "None", "Broken pipe", "Errno", "错误码 32"):
         assert english not in err, err[-2000:]
+
+
+# ---------------------------------------------------------------------- items 16 and 19: no traceback, folders as typed
+def _invoke(args: list[str], cwd: Path):
+    from typer.testing import CliRunner
+
+    from compiler.cli import app
+
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, args)
+    finally:
+        os.chdir(here)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+LONG = "长" * 90  # 270 bytes of UTF-8: over the 255-byte file-name limit
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compile", "a.xlsx", "-o", f"{LONG}.docx"],
+        ["compile", "a.xlsx", "-o", f"{LONG}/"],
+        ["template", "-o", f"{LONG}.xlsx"],
+        ["template", "--roster", "r.csv", "--year", "2024", "-o", LONG],
+        ["check", "--annotate", LONG, "a.xlsx"],
+        ["batch", "in", "-o", LONG],
+        ["export", "a.xlsx", "-o", f"{LONG}.json"],
+        ["compile", "a.xlsx", "-o", f"x/{LONG}/y.docx"],
+    ],
+    ids=["compile", "compile-dir", "template", "roster", "annotate", "batch", "export", "compile-mid"],
+)
+def test_output_name_over_255_bytes_is_a_chinese_usage_error(tmp_path, args):
+    make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    make_sheet(tmp_path / "in" / "b.xlsx", "乙局", 2)
+    (tmp_path / "r.csv").write_text("单位名称\n甲局\n", encoding="utf-8")
+    before = set(tmp_path.rglob("*"))
+    result = _invoke(args, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "过长" in result.output and "Errno" not in result.output
+    assert {p for p in set(tmp_path.rglob("*")) - before if not p.name.startswith(".")} <= {tmp_path / "x"}
+
+
+@pytest.mark.parametrize("value", [{"id": "gov-2021"}, ["gov-2021"], 2021, True])
+@pytest.mark.parametrize("command", ["compile", "export", "template", "check"])
+def test_report_json_with_a_format_of_the_wrong_type(tmp_path, value, command):
+    report = make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    doc = json.loads(report.dumps())
+    doc["format"] = value
+    (tmp_path / "r.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    args = {
+        "compile": ["compile", "r.json", "-o", "out/"],
+        "export": ["export", "r.json"],
+        "template": ["template", "--from", "r.json", "-o", "t.xlsx"],
+        "check": ["check", "r.json"],
+    }[command]
+    result = _invoke(args, tmp_path)
+    assert result.exit_code == 2
+    assert "format 应为" in result.output and "dict" not in result.output and "list" not in result.output
+
+
+@pytest.mark.parametrize(
+    "font", ["宋体\\u0007", "宋体\\u0000", "宋\\u001b[2K", 'a\\"}body{x', "体" * 200, "宋体\\u202e"]
+)
+def test_style_font_name_with_control_characters_is_refused_in_chinese(tmp_path, font):
+    make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    (tmp_path / "s.toml").write_text(f'[body]\nfont = "{font}"\n', encoding="utf-8")
+    result = _invoke(["compile", "a.xlsx", "-o", "out/", "--style", "s.toml", "--format", "docx,html"], tmp_path)
+    assert result.exit_code == 2 and "版式文件" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["1e308", "nan", "inf", "-inf", "0", "-1", "1e6"])
+def test_batch_timeout_out_of_range_is_refused(tmp_path, value):
+    make_sheet(tmp_path / "in" / "a.xlsx", "甲局", 1)
+    result = _invoke(["batch", "in", "-o", "out", "--timeout", value], tmp_path)
+    assert result.exit_code == 2 and "--timeout 应为" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("folder", ["新文件夹/", "a/b/c/", "已有/"])
+def test_compile_into_a_folder_named_with_a_trailing_separator(tmp_path, folder):
+    make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    (tmp_path / "已有").mkdir()
+    result = _invoke(["compile", "a.xlsx", "-o", folder, "--format", "docx,html"], tmp_path)
+    assert result.exit_code == 0, result.output
+    inside = sorted(p.name for p in (tmp_path / folder).iterdir())
+    assert inside == [f"{REPORT}.docx", f"{REPORT}.html"]
+    assert not list(tmp_path.glob("*.docx")) and not list((tmp_path / folder).parent.glob("*.docx"))

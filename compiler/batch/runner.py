@@ -64,6 +64,8 @@ LOCK_NAME = ".nianbao-lock"
 BATCH_VERSION = "1"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The longest per-file time limit (a week): beyond it a number only overflows the timers.
+MAX_TIMEOUT = 7 * 24 * 3600
 
 
 class BatchAbort(Exception):
@@ -119,8 +121,8 @@ class Batch:
     def _prepare(self) -> Discovery:
         if self.jobs is not None and self.jobs < 1:
             raise BatchAbort("--jobs 应为正整数")
-        if self.timeout is not None and self.timeout <= 0:
-            raise BatchAbort("--timeout 应为正数（秒）")
+        if self.timeout is not None and not (0 < self.timeout <= MAX_TIMEOUT):  # also NaN and infinity
+            raise BatchAbort(f"--timeout 应为不超过 {MAX_TIMEOUT} 的正数（秒），现为 {self.timeout}")
         if not self.in_dir.exists():
             raise BatchAbort(f"输入目录不存在：{display_text(str(self.in_dir), 300)}")
         if not self.in_dir.is_dir():

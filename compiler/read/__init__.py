@@ -66,7 +66,21 @@ REFUSED_SUFFIXES: dict[str, str] = {
 
 
 def load_report(path: str | Path) -> Report:
-    """Read a returned workbook, a report JSON or a published report into a ``Report``."""
+    """Read a returned workbook, a report JSON or a published report into a ``Report``.
+
+    Raises only ``UnreadableInput`` (and ``MemoryError``): a failure of our own
+    reading code becomes ``READER_INTERNAL_ERROR``, said as ours, so no command
+    shows a traceback for a file.
+    """
+    try:
+        return _load_report(path)
+    except (UnreadableInput, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        raise UnreadableInput(internal_read_message(path, exc), "READER_INTERNAL_ERROR") from exc
+
+
+def _load_report(path: str | Path) -> Report:
     from os.path import isdir  # never raises, unlike Path.is_dir on an unreadable parent
 
     path = Path(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -28,11 +29,17 @@ def parse_formats(text: str) -> list[str]:
     return [f for f in FORMATS if f in wanted]
 
 
-def output_paths(file: Path, output: Path | None, title: str) -> dict[str, Path]:
-    """Where each format goes: beside the input named after the title, or the stem of ``-o``."""
+def output_paths(file: Path, output: Path | str | None, title: str) -> dict[str, Path]:
+    """Where each format goes: beside the input named after the title, or the stem of ``-o``.
+
+    ``-o`` naming an existing folder, or ending in a separator (``新文件夹/``,
+    created when missing), puts the title-named files inside it.
+    """
+    folder = isinstance(output, str) and output.endswith(("/", os.sep))
+    output = Path(output) if output is not None else None
     if output is None:
         stem = file.parent / safe_filename(title)
-    elif output.is_dir():
+    elif folder or os.path.isdir(output):
         stem = output / safe_filename(title)
     elif output.suffix.lower() in _KNOWN_OUTPUT_SUFFIXES:
         stem = output.with_suffix("")
@@ -50,7 +57,7 @@ def _print_findings(findings: list[Finding]) -> None:
 def run(
     file: Path,
     *,
-    output: Path | None = None,
+    output: Path | str | None = None,
     formats: str = "docx",
     force: bool = False,
     style: Path | None = None,

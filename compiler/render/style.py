@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, fields
@@ -209,14 +210,35 @@ def _build(data: dict[str, Any], where: str) -> Style:
         parts[section] = _build_section(cls, section, values, where)
     fallbacks: dict[str, tuple[str, ...]] = {}
     for font, names in (data.get("fallbacks") or {}).items():
+        label = f"“[fallbacks] {_shown(str(font))}”"
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise StyleError(f"版式文件 {where}：“[fallbacks] {font}”应为字体名称的列表")
+            raise StyleError(f"版式文件 {where}：{label}应为字体名称的列表")
+        for name in (str(font), *names):
+            _check_font_name(name, label, where)
         fallbacks[str(font)] = tuple(n.strip() for n in names)
     style = Style(**parts, fallbacks=fallbacks)
     page = style.page
     if page.left_mm + page.right_mm >= page.width_mm or page.top_mm + page.bottom_mm >= page.height_mm:
         raise StyleError(f"版式文件 {where}：页边距之和超过了纸张大小")
     return style
+
+
+#: Characters no font name holds, and that Word's XML or a CSS string cannot carry.
+_NOT_IN_A_FONT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069;{}<>\"\\]")
+MAX_FONT_NAME = 64
+
+
+def _check_font_name(name: str, label: str, where: str) -> None:
+    """A font name as Word and CSS take it: no control characters, markup or quotes; a sane length."""
+    bad = _NOT_IN_A_FONT_NAME.search(name)
+    if bad:
+        raise StyleError(f"版式文件 {where}：{label}中有不能用于字体名称的字符 U+{ord(bad.group()):04X}")
+    if len(name) > MAX_FONT_NAME:
+        raise StyleError(f"版式文件 {where}：{label}过长（超过 {MAX_FONT_NAME} 个字符），不像是字体名称")
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _build_section(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
@@ -245,7 +267,8 @@ def _build_section(cls: type, section: str, values: dict[str, Any], where: str) 
             value = float(value)
         elif kind is str:
             if not isinstance(value, str) or not value.strip():
-                raise StyleError(f"版式文件 {where}：{label}应为非空文字，实际为 {value!r}")
+                raise StyleError(f"版式文件 {where}：{label}应为非空文字，实际为 {_shown(repr(value))}")
+            _check_font_name(value, label, where)
             value = value.strip()
         kwargs[name] = value
     return cls(**kwargs)
