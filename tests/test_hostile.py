@@ -264,6 +264,13 @@ CASES: tuple[Case, ...] = (
     Case("num_negative", K_NUMBER, "-3", number_error("NEGATIVE", "负数")),
     Case("num_fraction_count", K_NUMBER, "件数 2.5", number_error("NOT_WHOLE", "整数")),
     Case("num_bool", K_NUMBER, "布尔值 TRUE", number_error("NOT_A_NUMBER", "TRUE")),
+    Case(
+        "ansi_in_number_cell",
+        K_TEXT,
+        "数字单元格中的 ANSI 转义（_x001B_[2K、回车、伪造的“✓ 通过”）：显示为 \\x1b，不被终端执行",
+        number_error("NOT_A_NUMBER", "\\x1b[2K\\r"),
+    ),
+    Case("ansi_in_file_name", K_TEXT, "文件名中的 ANSI 转义与回车", clean()),
     Case("num_inf_xml", K_NUMBER, "XML 中 <v>1e999</v>", number_error("NOT_A_NUMBER", "Infinity")),
     Case(
         "num_with_unit_t3",
@@ -737,6 +744,18 @@ def test_control_and_bidi_characters(name: str, ran: Ran) -> None:
     assert "某" in document and "测试" in document
 
 
+@pytest.mark.parametrize("name", ["ansi_in_number_cell", "ansi_in_file_name"])
+def test_control_characters_are_shown_never_obeyed(name: str, ran: Ran) -> None:
+    """No message, table or JSON line carries a raw control character a terminal would obey."""
+    _root, outcomes = ran(name)
+    for command, outcome in outcomes.items():
+        if command == "export":  # the report JSON keeps the data as typed (escaped by JSON itself)
+            continue
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", outcome.output), (command, outcome.output[-500:])
+        if name == "ansi_in_number_cell":  # the finding shows the escape, whatever the output
+            assert "\\x1b[2K\\r" in outcome.output.replace("\\\\", "\\"), (command, outcome.output[-500:])
+
+
 def test_lone_surrogate_becomes_replacement_character(ran: Ran) -> None:
     root, outcomes = ran("json_lone_surrogate")
     exported = json.loads(outcomes["export"].stdout)
@@ -951,7 +970,17 @@ def test_subprocess_only_where_documented() -> None:
         code = _code_only((SOURCE / name).read_text(encoding="utf-8"))
         assert not re.search(r"shell\s*=\s*True", code)
         for call in re.findall(r"subprocess\s*\.\s*(\w+)", code):
-            assert call in {"run", "Popen", "TimeoutExpired", "CalledProcessError", "DEVNULL", "PIPE", "STDOUT"}, call
+            safe = {
+                "run",
+                "Popen",
+                "TimeoutExpired",
+                "CalledProcessError",
+                "CompletedProcess",
+                "DEVNULL",
+                "PIPE",
+                "STDOUT",
+            }
+            assert call in safe, call
 
 
 def test_html_has_no_template_engine_and_escapes() -> None:

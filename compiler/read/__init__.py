@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Report, ReportFormatError
+from ..util.visible import visible
 
 
 class UnreadableInput(Exception):
@@ -28,6 +29,7 @@ class UnreadableInput(Exception):
     """
 
     def __init__(self, message: str, code: str = "UNREADABLE") -> None:
+        message = visible(message)  # it names the file: a control character in the name is shown, not obeyed
         super().__init__(message)
         self.message = message
         self.code = code

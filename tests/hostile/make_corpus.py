@@ -1079,6 +1079,28 @@ def _(d: Path) -> Path:
     return p
 
 
+#: What a forger puts in a number cell: erase the line, back to its start, print a verdict.
+ANSI_FORGERY = "\x1b[2K\r\x1b[32m✓ 通过\x1b[0m\x9b2J"
+
+
+@case("ansi_in_number_cell")
+def _(d: Path) -> Path:
+    """ANSI escapes in a number cell, stored as Excel stores them (``_x001B_`` in the shared strings)."""
+    report = report_copy()
+    report.set_value(NUMBER_KEY, ANSI_FORGERY)
+    p = d / "ANSI.xlsx"
+    p.write_bytes(template_bytes(report))
+    return p
+
+
+@case("ansi_in_file_name")
+def _(d: Path) -> Path:
+    """ANSI escapes in the input's own name (shown in every message about it)."""
+    p = d / "a\x1b[2K\r✓ 通过.xlsx"
+    p.write_bytes(_filled_base())
+    return p
+
+
 @case("num_with_unit_t3")
 def _(d: Path) -> Path:
     """Text in a table-3 input: the cell is an error, the sums through it are uncheckable (not wrong)."""
