@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_batch import make_sheet, run_batch
@@ -497,3 +498,64 @@ def test_compile_into_a_folder_named_with_a_trailing_separator(tmp_path, folder)
     inside = sorted(p.name for p in (tmp_path / folder).iterdir())
     assert inside == [f"{REPORT}.docx", f"{REPORT}.html"]
     assert not list(tmp_path.glob("*.docx")) and not list((tmp_path / folder).parent.glob("*.docx"))
+
+
+# ---------------------------------------------------------------------- item 18: annotate what can be, say what cannot
+def _annotated_copy(folder: Path) -> Any:
+    import openpyxl
+
+    (copy,) = folder.glob("*.核查.xlsx")
+    return openpyxl.load_workbook(copy)
+
+
+@pytest.mark.parametrize("span", ["B5:C5", "B5:C6", "A5:D5"])
+def test_annotate_marks_a_finding_in_merged_cells_at_the_top_left(tmp_path, span):
+    import openpyxl
+
+    from compiler.check.cli import run as check_run
+
+    report = make_sheet(tmp_path / "src.xlsx", "甲局", 1)
+    wb = openpyxl.load_workbook(tmp_path / "src.xlsx")
+    wb["表二"]["C5"] = "十二"  # an error in C5, then the clerk merges it away
+    wb["表二"].merge_cells(span)
+    wb.save(tmp_path / "a.xlsx")
+    before = _digests(tmp_path)
+    assert report is not None
+    code = check_run([tmp_path / "a.xlsx"], annotate=tmp_path / "out")
+    assert code in (0, 1)  # an annotated copy was written (exit 2 would mean it was not)
+    assert _digests(tmp_path) == before
+    copy = _annotated_copy(tmp_path / "out")
+    anchor = copy["表二"][span.split(":")[0]]
+    assert anchor.comment is not None and "合并单元格" in anchor.comment.text
+
+
+@pytest.mark.parametrize("text", ["1\ufffe2", "\uffff", "a\x1b[2Kb", "x\u202ey"])
+def test_annotate_with_characters_xml_cannot_hold(tmp_path, text):
+    from compiler.check.cli import run as check_run
+
+    report = make_sheet(tmp_path / "a.xlsx", "甲局\ufffe", 1)
+    report.set_value("t2_r01_c1", text)
+    from compiler.template.writer import write_template
+
+    write_template(tmp_path / "a.xlsx", report)
+    assert check_run([tmp_path / "a.xlsx"], annotate=tmp_path / "out") == 1
+    copy = _annotated_copy(tmp_path / "out")
+    assert any(c.comment is not None for row in copy["表二"].iter_rows() for c in row)
+
+
+def test_annotate_saves_a_copy_when_a_cell_holds_a_string_xml_cannot(tmp_path, monkeypatch):
+    from compiler.check import annotate as annotate_mod
+    from compiler.check.cli import run as check_run
+
+    make_sheet(tmp_path / "a.xlsx", "甲局", 1, broken=True)
+    load = annotate_mod._load
+
+    def load_with_a_lone_surrogate(path):
+        wb = load(path)
+        wb["表二"]["A1"].value = "x\ud800y"  # what no XML file can carry, anywhere in the workbook
+        return wb
+
+    monkeypatch.setattr(annotate_mod, "_load", load_with_a_lone_surrogate)
+    assert check_run([tmp_path / "a.xlsx"], annotate=tmp_path / "out") == 1
+    copy = _annotated_copy(tmp_path / "out")
+    assert "无法保存的字符" in copy["核查结果"]["A2"].value and "表二!A1" in copy["核查结果"]["A2"].value

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -84,7 +85,12 @@ def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) 
             filled = write_template(Path(tmp) / "filled.xlsx", result.report)
             wb = _load(filled)
     mark(wb, result.findings, title=f"{src.name}：{_verdict(result)}")
-    write_atomic(target, wb.save)
+    try:
+        write_atomic(target, wb.save)
+    except ValueError:  # lxml: a string no XML can hold (U+FFFE, a lone surrogate) somewhere in the sheets
+        fixed = _make_xml_safe(wb)
+        _note(wb, f"以下单元格含有无法保存的字符，副本中已显示为转义（如 \\ufffe），原文件未改动：{_refs(fixed)}")
+        write_atomic(target, wb.save)
     return target
 
 
@@ -107,21 +113,77 @@ def mark(wb: Any, findings: Iterable[Finding], *, title: str = "") -> None:
 
     findings = list(findings)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
+    unmarked: list[str] = []
     for f in findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+            anchor = _anchor(wb[f.sheet], f.cell)
+            if anchor is None:
+                unmarked.append(f"{f.sheet}!{f.cell}")
+            else:
+                by_cell.setdefault((f.sheet, anchor), []).append(f)
+    marked: list[tuple[str, str]] = []
     for (sheet, cell), group in by_cell.items():
         group.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
         target = wb[sheet][cell]
-        colour = FILL.get(group[0].severity)
-        if colour:
-            target.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-        text = "\n".join(f"【{SEVERITY_LABEL.get(f.severity, f.severity)}】{f.code}：{f.message}" for f in group)
-        comment = Comment(_clean(text), "nianbao 核查")
-        comment.width = 420
-        comment.height = min(600, 60 + 18 * (len(text) // 28 + len(group)))
-        target.comment = comment
-    _results_sheet(wb, findings, by_cell.keys(), title)
+        lines = [f"【{SEVERITY_LABEL.get(f.severity, f.severity)}】{f.code}：{f.message}" for f in group]
+        lines += [f"（{f.cell} 位于合并单元格中，标注在其左上角 {cell}）" for f in group if f.cell != cell]
+        text = "\n".join(dict.fromkeys(lines))
+        try:
+            colour = FILL.get(group[0].severity)
+            if colour:
+                target.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+            comment = Comment(_clean(text), "nianbao 核查")
+            comment.width = 420
+            comment.height = min(600, 60 + 18 * (len(text) // 28 + len(group)))
+            target.comment = comment
+        except (AttributeError, TypeError, ValueError):  # a cell openpyxl will not style: listed, not fatal
+            unmarked.extend(f"{sheet}!{f.cell}" for f in group)
+            continue
+        marked.append((sheet, cell))
+    _results_sheet(wb, findings, marked, title)
+    if unmarked:
+        _note(wb, f"以下位置无法在原单元格上标注（如合并单元格），问题见下表：{_refs(unmarked)}")
+
+
+def _anchor(ws: Any, cell: str) -> str | None:
+    """Where a finding of ``cell`` can be marked: the cell, or the top-left of the merged range holding it."""
+    try:
+        target = ws[cell]
+    except (ValueError, KeyError, IndexError):
+        return None
+    if type(target).__name__ != "MergedCell":
+        return cell
+    for merged in ws.merged_cells.ranges:
+        if target.coordinate in merged:
+            return merged.start_cell.coordinate
+    return None
+
+
+def _note(wb: Any, text: str) -> None:
+    """A line under the title of the findings sheet: what could not be done in the copy, and why."""
+    from openpyxl.styles import Font
+
+    cell = _put(wb[SHEET_RESULTS], 2, 1, text)
+    cell.font = Font(color="FFC00000")
+
+
+def _refs(refs: list[str], limit: int = 20) -> str:
+    unique = list(dict.fromkeys(refs))
+    shown = "、".join(unique[:limit])
+    return shown + (f" 等 {len(unique)} 处" if len(unique) > limit else "")
+
+
+def _make_xml_safe(wb: Any) -> list[str]:
+    """Show every character no XML file can hold as an escape, in the copy; the cells changed."""
+    changed = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and _NOT_XML.search(value):
+                    cell.value = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+                    changed.append(f"{ws.title}!{cell.coordinate}")
+    return changed
 
 
 def _results_sheet(wb: Any, findings: list[Finding], linked: Iterable[tuple[str, str]], title: str) -> None:
@@ -181,7 +243,11 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
     return cell
 
 
+#: What XML 1.0 cannot carry besides the C0 controls openpyxl already refuses.
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:32000]
+    return _NOT_XML.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("", text))[:32000]

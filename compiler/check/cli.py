@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..model import Report
 from ..util.files import write_error_message
+from ..util.visible import visible
 from . import FileResult, check_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -119,8 +120,10 @@ def annotate_all(results: Sequence[FileResult], out_dir: Path, annotated: dict[s
             _err(f"无法写出 {result.path} 的标注副本。{write_error_message(out_dir, exc)}")
             failed = True
             continue
-        except Exception as exc:  # a file openpyxl cannot re-open
-            _err(f"无法写出 {result.path} 的标注副本（{type(exc).__name__}: {exc}）。")
+        except Exception as exc:  # a file openpyxl cannot re-open: our limit, said as ours (no English detail)
+            _err(
+                f"无法写出 {visible(str(result.path))} 的标注副本：nianbao 内部错误（{type(exc).__name__}），原文件未改动。"
+            )
             failed = True
             continue
         if out is not None:
