@@ -210,12 +210,21 @@ class Report:
     def loads(cls, text: str, path: str | Path = "") -> Report:
         """A report from JSON text (``path`` only names where it came from)."""
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_parse_int)
         except json.JSONDecodeError as exc:
             raise ReportFormatError(f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列") from exc
         report = cls.from_json(data)
         report.origin = Origin(path=str(path), kind="json")
         return report
+
+
+#: Longer integers are kept as the digits typed (text, which the checker reports), never converted:
+#: Python refuses to convert more than 4300 digits, and no figure of a report has 20.
+MAX_INT_DIGITS = 1000
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
 
 
 class ReportFormatError(ValueError):

@@ -295,6 +295,25 @@ CASES: tuple[Case, ...] = (
     Case("num_with_unit_json", K_NUMBER, "JSON “12件”", number_error("NOT_A_NUMBER", "12件")),
     Case("num_huge_int_json", K_NUMBER, "JSON 10^30", number_error("NOT_A_NUMBER", "10000000000")),
     Case(
+        "num_5000_digits_text",
+        K_NUMBER,
+        "5000 位数字（超过 Python 的 4300 位转换上限）",
+        number_error("NOT_A_NUMBER", "99999999"),
+    ),
+    Case("num_5000_digits_json", K_NUMBER, "JSON 中 5000 位的整数", number_error("NOT_A_NUMBER", "99999999")),
+    Case(
+        "year_5000_digits_json",
+        K_NUMBER,
+        "JSON 中 5000 位的报告年度",
+        (check(1, "INFO_MISSING", says=("不是有效的年度",)), compile_(1, "不是有效的年度"), export(0)),
+    ),
+    Case(
+        "num_empty_formula",
+        K_NUMBER,
+        "数字单元格中只有“=”的空公式",
+        (check(1, "FORMULA_IN_INPUT", says=("空公式",)), compile_(1, "空公式"), export(1, "空公式")),
+    ),
+    Case(
         "date_garbage",
         K_NUMBER,
         "成文日期“二〇二五年一月三十二日”",

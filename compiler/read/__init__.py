@@ -12,7 +12,6 @@ stays fast.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -184,8 +183,10 @@ def _load_json(path: Path) -> Report:
             f"无法读取“{path.name}”：报告 JSON 应为 UTF-8 编码（第 {exc.start} 字节处不是 UTF-8）。"
             "请以 UTF-8 编码重新保存。"
         ) from exc
-    except (ReportFormatError, json.JSONDecodeError, ValueError) as exc:
+    except ReportFormatError as exc:  # its message is ours, in Chinese
         raise UnreadableInput(f"无法读取“{path.name}”：不是有效的报告 JSON（{exc}）。") from exc
+    except ValueError as exc:  # Python's own words are English: not passed on
+        raise UnreadableInput(f"无法读取“{path.name}”：不是有效的报告 JSON。") from exc
     except RecursionError as exc:
         raise UnreadableInput(f"无法读取“{path.name}”：JSON 嵌套层次过深，不是有效的报告 JSON。") from exc
     _tidy_numbers(report)

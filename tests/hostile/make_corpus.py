@@ -1052,6 +1052,40 @@ def _json_number_case(name: str, value: Any) -> None:
         return json_with(d / f"{name}.json", NUMBER_KEY, value)
 
 
+#: More digits than Python converts (4300) — typed in a number cell or a JSON figure.
+DIGITS_5000 = "9" * 5000
+
+
+@case("num_5000_digits_text")
+def _(d: Path) -> Path:
+    return filled_workbook(d / "五千位.xlsx", {NUMBER_KEY: Text(DIGITS_5000)})
+
+
+@case("num_5000_digits_json")
+def _(d: Path) -> Path:
+    p = json_with(d / "五千位.json", NUMBER_KEY, "__DIGITS__")
+    p.write_text(p.read_text(encoding="utf-8").replace('"__DIGITS__"', DIGITS_5000), encoding="utf-8")
+    return p
+
+
+@case("year_5000_digits_json")
+def _(d: Path) -> Path:
+    p = json_with(d / "年度五千位.json", "info_year", "__DIGITS__")
+    p.write_text(p.read_text(encoding="utf-8").replace('"__DIGITS__"', DIGITS_5000), encoding="utf-8")
+    return p
+
+
+@case("num_empty_formula")
+def _(d: Path) -> Path:
+    """A formula with nothing after ``=`` (``<f></f>``) in a number cell."""
+    data = _filled_base()
+    ref = cell_ref(SCHEMA, NUMBER_KEY)
+    member = sheet_member(data, ref.sheet)
+    p = d / "空公式.xlsx"
+    p.write_bytes(rewrite_member(data, member, lambda x: set_raw_cell(x, ref.a1, f'<c r="{ref.a1}"><f></f></c>')))
+    return p
+
+
 for _name, _value in NUMBER_CASES.items():
     _number_case(_name, _value)
 for _name, _value in JSON_NUMBER_CASES.items():
