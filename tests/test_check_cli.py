@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from synth import consistent_report
 from typer.testing import CliRunner
 
 import compiler.check as check_module
 from compiler.check import check_path
 from compiler.check.annotate import FILL, SHEET_RESULTS, output_path
-from compiler.check.cli import run
 from compiler.cli import app
+from compiler.cli.check import run
+from compiler.inputs import load_report
 from compiler.model import Report
-from compiler.read import load_report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 
 SCHEMA = get_schema()

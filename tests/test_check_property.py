@@ -8,14 +8,15 @@ import math
 import random
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synth import consistent_report
 
 from compiler.check import check_report
 from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import consistent_report
 
 SCHEMA = get_schema()
 T34 = [f for f in SCHEMA.figures() if f.table in ("t3", "t4")]
@@ -77,6 +78,7 @@ cell_values = st.one_of(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seeds, st.dictionaries(st.sampled_from([f.key for f in SCHEMA.figures()]), cell_values, max_size=12))
 def test_any_cell_content_gives_findings_never_an_exception(seed: int, cells: dict):

@@ -576,6 +576,7 @@ def ran(
     return get
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case: Case, ran: Ran) -> None:
     ran(case.name)
@@ -869,6 +870,7 @@ def test_rosters_write_inside_the_folder(ran: Ran) -> None:
 
 
 # ============================================================================= real processes
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "args", "exit_code", "says"),
     [
@@ -900,7 +902,7 @@ def test_unexpected_error_shows_no_local_variables(tmp_path: Path) -> None:
     """Typer's pretty traceback must not print locals (they may hold report contents)."""
     assert app.pretty_exceptions_show_locals is False
     script = (
-        "import os, compiler.render.cli as m\n"
+        "import os, compiler.cli.compile as m\n"
         "def boom(*a, **k):\n"
         "    report_text = os.environ['NIANBAO_SECRET']\n"
         "    raise RuntimeError('boom')\n"

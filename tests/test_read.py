@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.packaging.custom import StringProperty
 
+from compiler.cli.export import run_export
 from compiler.compute import recompute_totals
+from compiler.inputs import UnreadableInput, load_report
 from compiler.model import Report
-from compiler.read import UnreadableInput, load_report
 from compiler.read import values as V
-from compiler.read.cli import run_export
 from compiler.read.xlsx import (
     MAX_TOTAL_UNCOMPRESSED,
     read_workbook,
@@ -167,6 +167,7 @@ def reports(draw) -> Report:
 
 
 # ----------------------------------------------------------------------------- round trip
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(report=reports())
 def test_round_trip_through_defined_names(report: Report, blank: Path, tmp_path: Path) -> None:
@@ -406,6 +407,7 @@ def test_constant_arithmetic(formula: str, expected: Any) -> None:
     assert V.constant_arithmetic(formula) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     cells=st.lists(

@@ -9,9 +9,9 @@ import pytest
 from conftest import require_tool
 from test_render_docx import SCHEMA, full_report
 
+from compiler.cli.compile import run
 from compiler.placeholders import format_number
 from compiler.render import OfficeUnavailable, write_docx, write_pdf
-from compiler.render.cli import run
 
 
 def pdftotext(path) -> str:
@@ -20,6 +20,7 @@ def pdftotext(path) -> str:
     return out.stdout.decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.office
 def test_docx_converts_to_pdf_with_title_headings_and_figures(soffice, tmp_path):
     report = full_report()
@@ -43,6 +44,7 @@ def test_docx_converts_to_pdf_with_title_headings_and_figures(soffice, tmp_path)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
 
 
+@pytest.mark.slow
 @pytest.mark.office
 def test_compile_pdf_only_leaves_no_docx(soffice, tmp_path):
     src = tmp_path / "in.json"

@@ -91,11 +91,11 @@ class Manifest:
             return self.written[name]
         for entry in self.entries.values():
             result = entry.get("result") or {}
-            outputs = result.get("outputs") if isinstance(result.get("outputs"), dict) else {}
-            for fmt, out in outputs.items():
+            outputs = result.get("outputs")
+            for fmt, out in outputs.items() if isinstance(outputs, dict) else ():
                 if out == name:
-                    hashes = result.get("hashes") if isinstance(result.get("hashes"), dict) else {}
-                    return str(hashes.get(fmt) or "")
+                    hashes = result.get("hashes")
+                    return str(hashes.get(fmt) or "") if isinstance(hashes, dict) else ""
         if name in self.rollup_outputs.values():
             return ""
         return None

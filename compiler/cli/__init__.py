@@ -1,7 +1,10 @@
-"""The ``nianbao`` command line: option parsing only; each command lives in its layer.
+"""The ``nianbao`` command line (Typer): option parsing only.
 
-Heavy libraries (openpyxl, python-docx, xlsxwriter) are imported inside the
-commands so that ``nianbao --help`` stays fast.
+Each command's module here (``template``, ``export``, ``check``, ``compile``,
+``batch``, ``published`` for import/audit) calls its use case in
+``compiler.commands`` and prints the result; this is the only package that
+prints for the user. Heavy libraries (openpyxl, python-docx, xlsxwriter) are
+imported inside the commands so that ``nianbao --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..exitcodes import EXIT_INTERRUPTED, EXIT_UNUSABLE
+
 app = typer.Typer(
     name="nianbao",
     help="政府信息公开工作年度报告工具：分发填报模板、核查数据、生成 Word/HTML 报告、批量汇总。",
@@ -23,54 +28,55 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+#: The input kinds every command reads (``compiler.inputs.INPUT_KINDS``; kept literal so --help stays light).
+INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .txt/.md/.html/.docx"
+
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
 
-@app.command()
-def template(
+@app.command(name="template")
+def template_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")
     ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="预填并锁定的单位名称")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预填并锁定的报告年度")] = None,
     roster: Annotated[Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")] = None,
-    from_: Annotated[
-        Path | None, typer.Option("--from", help="上年报告（json/xlsx/html/txt/docx），预填单位信息和上年结转")
-    ] = None,
+    from_: Annotated[Path | None, typer.Option("--from", help=f"上年报告（{INPUTS}），预填单位信息和上年结转")] = None,
 ) -> None:
     """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
-    from .template.cli import run
+    from .template import run
 
     raise typer.Exit(run(output=output, agency=agency, year=year, roster=roster, from_=from_))
 
 
-@app.command()
-def export(
-    file: Annotated[Path, typer.Argument(help="填报后的 .xlsx（或报告 JSON）")],
+@app.command(name="export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
 ) -> None:
     """把填报表读成报告 JSON（交换格式）。"""
-    from .read.cli import run_export
+    from .export import run_export
 
     raise typer.Exit(run_export(file, output))
 
 
-@app.command(epilog=EXIT_CODES)
-def check(
-    files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
+@app.command(name="check", epilog=EXIT_CODES)
+def check_command(
+    files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help=f"上年报告（{INPUTS}），用于跨年核对")] = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
-    from .check.cli import run
+    from .check import run
 
     raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous))
 
 
 @app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
-def compile_(
-    file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
+def compile_command(
+    file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="输出 .docx 路径，或以 / 结尾的文件夹（不存在时创建）")
     ] = None,
@@ -79,13 +85,13 @@ def compile_(
     style: Annotated[Path | None, typer.Option("--style", help="版式文件（TOML 或 JSON）")] = None,
 ) -> None:
     """生成国家格式的年度报告（Word，另可 HTML、PDF）。"""
-    from .render.cli import run
+    from .compile import run
 
     raise typer.Exit(run(file, output=output, formats=formats, force=force, style=style))
 
 
-@app.command(epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
-def batch(
+@app.command(name="batch", epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
+def batch_command(
     in_dir: Annotated[Path, typer.Argument(help="收回的填报表所在目录（递归查找 .xlsx）")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出目录")],
     jobs: Annotated[int | None, typer.Option("--jobs", help="并行进程数，缺省为全部 CPU 核")] = None,
@@ -98,7 +104,7 @@ def batch(
     timeout: Annotated[float, typer.Option("--timeout", help="单个文件的处理时限（秒）")] = 60.0,
 ) -> None:
     """批量核查并生成整个目录的报告，输出汇总表和全辖区合计。"""
-    from .batch.cli import run
+    from .batch import run
 
     raise typer.Exit(
         run(
@@ -117,32 +123,32 @@ def batch(
 
 
 @app.command(name="import")
-def import_(
-    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/html/htm/docx）")],
+def import_command(
+    file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")
     ] = None,
 ) -> None:
     """读取已发布的年度报告，得到报告 JSON 或填好的模板。"""
-    from .imports.cli import run_import
+    from .published import run_import
 
     raise typer.Exit(run_import(file, output))
 
 
-@app.command(epilog=EXIT_CODES)
-def audit(
-    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/html/htm/docx），可多个")],
+@app.command(name="audit", epilog=EXIT_CODES)
+def audit_command(
+    files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="把标注了问题的填好模板副本写入此目录（不改动原文件）")
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="上年报告（.xlsx/.json/.txt/.html/.docx），用于核对上年结转等跨年数据"),
+        typer.Option("--previous", help=f"上年报告（{INPUTS}），用于核对上年结转等跨年数据"),
     ] = None,
 ) -> None:
     """核查已发布的年度报告中的数字。"""
-    from .imports.cli import run_audit
+    from .published import run_audit
 
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
 
@@ -162,7 +168,7 @@ def _paths_in_chinese(command: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            from .util.files import os_reason
+            from ..util.files import os_reason
 
             where = exc.filename if isinstance(exc.filename, str) else ""
             typer.echo(f"无法使用路径“{where}”：{os_reason(exc)}。请换一个较短或有效的路径后重试。", err=True)
@@ -172,7 +178,8 @@ def _paths_in_chinese(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 for _command in app.registered_commands:
-    _command.callback = _paths_in_chinese(_command.callback)
+    if _command.callback is not None:
+        _command.callback = _paths_in_chinese(_command.callback)
 
 
 _BAD_VALUE_REASONS = (
@@ -231,8 +238,10 @@ def _tolerant_streams() -> None:
     import sys
 
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(errors="replace")
+        reconfigure = getattr(stream, "reconfigure", None)  # a replaced stream (tests, IDEs) may lack it
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
 
 
 def _quiet_broken_pipe() -> None:
@@ -281,13 +290,9 @@ def main() -> None:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
         if "UsageError" in kinds:
             print(usage_error_message(exc), file=sys.stderr)
-            sys.exit(2)
+            sys.exit(EXIT_UNUSABLE)
         if "Abort" in kinds:
             print("已中断。", file=sys.stderr)
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         raise
     sys.exit(code if isinstance(code, int) else 0)
-
-
-if __name__ == "__main__":
-    main()
