@@ -569,3 +569,35 @@ def test_annotate_saves_a_copy_when_a_cell_holds_a_string_xml_cannot(tmp_path, m
     assert check_run([tmp_path / "a.xlsx"], annotate=tmp_path / "out") == 1
     copy = _annotated_copy(tmp_path / "out")
     assert "无法保存的字符" in copy["核查结果"]["A2"].value and "表二!A1" in copy["核查结果"]["A2"].value
+
+
+# ---------------------------------------------------------------------- item 21: 目录.csv and Windows device names
+WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"} | {
+    f"{dev}{d}" for dev in ("COM", "LPT") for d in "0123456789¹²³"
+}
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["COM¹", "LPT³", "CONIN$", "conout$", "CLOCK$", "com².txt", "LPT0"],
+        ["=1+1", "=cmd|' /C calc'!A0", "@SUM(A1)", "+1", "-1", "＝1+1", "%0A"],
+    ],
+    ids=["devices", "formulas"],
+)
+def test_roster_file_names_and_index_are_safe(tmp_path, names):
+    import csv
+
+    roster = tmp_path / "名单.csv"
+    roster.write_text("单位名称\n" + "\n".join(f'"{n}"' for n in names) + "\n", encoding="utf-8")
+    result = _invoke(["template", "--roster", str(roster), "--year", "2024", "-o", "out"], tmp_path)
+    assert result.exit_code == 0, result.output
+    files = [p for p in (tmp_path / "out").iterdir() if p.suffix == ".xlsx"]
+    assert len(files) == len(names)
+    for p in files:
+        assert p.name.split(".")[0].rstrip(" ").upper() not in WINDOWS_DEVICES, p.name
+    with open(tmp_path / "out" / "目录.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    for row in rows:
+        for cell in row[1:3]:  # agency and file name: never a formula when the officer opens it in Excel
+            assert cell[:1] not in "=+-@＝＋－＠\t\r|%", row

@@ -13,7 +13,17 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+#: Device names Windows reserves whatever the extension (``COM¹`` and ``LPT³`` too: superscript digits count).
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    "CLOCK$",
+    *(f"{dev}{d}" for dev in ("COM", "LPT") for d in "0123456789¹²³"),
+}
 #: Temporary outputs are hidden files named like this until renamed over their target.
 TEMP_PREFIX = ".~nianbao-"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]')
@@ -35,7 +45,7 @@ def safe_filename(name: str, *, max_bytes: int = 180, fallback: str = "未命名
     text = shorten(text, max_bytes).rstrip(". ")
     if not text or set(text) <= {"_"}:
         text = fallback
-    if text.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+    if is_reserved_name(text):
         text = "_" + text  # Windows reserves CON, AUX.txt, … whatever the extension
     return text
 
@@ -133,6 +143,11 @@ def shorten(text: str, max_bytes: int) -> str:
     head = encoded[: room - tail_bytes].decode("utf-8", errors="ignore")
     tail = encoded[len(encoded) - tail_bytes :].decode("utf-8", errors="ignore") if tail_bytes else ""
     return head + middle.decode() + tail
+
+
+def is_reserved_name(stem: str) -> bool:
+    """Whether Windows treats a file of this name as a device (``CON``, ``aux.txt``, ``COM¹ .x``, ``CONIN$``…)."""
+    return stem.split(".")[0].rstrip(" _").upper() in _WINDOWS_RESERVED
 
 
 @contextlib.contextmanager
