@@ -601,3 +601,51 @@ def test_roster_file_names_and_index_are_safe(tmp_path, names):
     for row in rows:
         for cell in row[1:3]:  # agency and file name: never a formula when the officer opens it in Excel
             assert cell[:1] not in "=+-@＝＋－＠\t\r|%", row
+
+
+# ---------------------------------------------------------------------- item 5: never a silently cut cell
+LONG_TEXT = "长文" * 20_000  # 40,000 characters: past Excel's 32,767 per cell
+
+
+@pytest.mark.parametrize("where", ["narr_s5", "info_agency", "info_address", "t2_r01_c1"])
+def test_import_to_xlsx_refuses_text_a_cell_cannot_hold(tmp_path, where):
+    report = make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    if where.startswith("narr_"):
+        report.narrative[where] = LONG_TEXT
+    elif where.startswith("info_"):
+        report.set_info(where, LONG_TEXT)
+    else:
+        report.set_value(where, LONG_TEXT)
+    (tmp_path / "r.json").write_text(report.dumps(), encoding="utf-8")
+    result = _invoke(["import", "r.json", "-o", "x.xlsx"], tmp_path)
+    assert result.exit_code == 2 and "32,767" in result.output and "截断" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+    assert _invoke(["import", "r.json", "-o", "x.json"], tmp_path).exit_code in (0, 1)  # JSON holds it whole
+
+
+def test_annotated_copy_of_a_report_json_says_what_it_cut(tmp_path):
+    import openpyxl
+
+    from compiler.schema import get_schema
+    from compiler.schema.workbook import cell_ref
+    from compiler.template.writer import CUT_MARK
+
+    report = make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    report.narrative["narr_s5"] = LONG_TEXT
+    (tmp_path / "r.json").write_text(report.dumps(), encoding="utf-8")
+    result = _invoke(["check", "r.json", "--annotate", "out"], tmp_path)
+    assert result.exit_code == 0, result.output
+    (copy,) = (tmp_path / "out").glob("*.xlsx")
+    wb = openpyxl.load_workbook(copy)
+    assert "32,767" in wb["核查结果"]["A2"].value and "原文件完整" in wb["核查结果"]["A2"].value
+    ref = cell_ref(get_schema(), "narr_s5")
+    assert wb[ref.sheet][ref.a1].value.endswith(CUT_MARK)
+
+
+def test_template_from_a_report_with_an_overlong_agency_is_refused(tmp_path):
+    report = make_sheet(tmp_path / "a.xlsx", "甲局", 1)
+    report.agency = LONG_TEXT
+    (tmp_path / "r.json").write_text(report.dumps(), encoding="utf-8")
+    result = _invoke(["template", "--from", "r.json", "-o", "t.xlsx"], tmp_path)
+    assert result.exit_code == 2 and "32,767" in result.output
+    assert not (tmp_path / "t.xlsx").exists()

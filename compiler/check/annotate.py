@@ -76,15 +76,21 @@ def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) 
         return None
     src = Path(result.path)
     target = output_path(src, out_dir, taken)
+    cut: list[str] = []
     if src.suffix.lower() in WORKBOOK_SUFFIXES:
         wb = _load(src)
     else:
-        from ..template.writer import write_template
+        from ..template.writer import overlong_texts, write_template
 
         with tempfile.TemporaryDirectory(prefix="nianbao-annotate-") as tmp:
-            filled = write_template(Path(tmp) / "filled.xlsx", result.report)
+            filled = write_template(Path(tmp) / "filled.xlsx", result.report, cut_overlong=True)
             wb = _load(filled)
+        cut = [where for where, _ in overlong_texts(result.report)]
     mark(wb, result.findings, title=f"{src.name}：{_verdict(result)}")
+    if cut:  # a view of the report: what it could not hold is said, never cut silently
+        _note(
+            wb, f"{'、'.join(cut)}超过 Excel 单元格上限 32,767 个字符，副本中只写入了开头部分（原文件完整，未改动）。"
+        )
     try:
         write_atomic(target, wb.save)
     except ValueError:  # lxml: a string no XML can hold (U+FFFE, a lone surrogate) somewhere in the sheets
@@ -163,7 +169,9 @@ def _note(wb: Any, text: str) -> None:
     """A line under the title of the findings sheet: what could not be done in the copy, and why."""
     from openpyxl.styles import Font
 
-    cell = _put(wb[SHEET_RESULTS], 2, 1, text)
+    ws = wb[SHEET_RESULTS]
+    before = ws.cell(2, 1).value
+    cell = _put(ws, 2, 1, f"{before}\n{text}" if before else text)
     cell.font = Font(color="FFC00000")
 
 

@@ -145,10 +145,12 @@ def template(
         report = Report.empty()
         report.agency, report.year = agency, year
 
-    from ..template.writer import write_template
+    from ..template.writer import TextTooLong, write_template
 
     try:
         write_template(target, report, lock_info=report is not None)
+    except TextTooLong as exc:  # never a silently cut field
+        raise OutputError(f"无法写入“{target}”：{exc}") from exc
     except OSError as exc:
         raise OutputError(write_error_message(target, exc)) from exc
     return TemplateResult(target, report, note)

@@ -263,7 +263,8 @@ def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None
         report.agency = entry.agency
         report.year = year
         report.contact.phone, report.contact.email, report.contact.address = entry.phone, entry.email, entry.address
-        written.append((entry.agency, write_template(target, report, lock_info=True)))
+        # A name past a cell's limit is cut visibly (it ends with CUT_MARK), never silently.
+        written.append((entry.agency, write_template(target, report, lock_info=True, cut_overlong=True)))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["序号", AGENCY_COLUMN, "文件名", "名单行号"])
