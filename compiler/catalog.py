@@ -35,7 +35,7 @@ from typing import Any
 
 from .findings import RAISED_BY, SEVERITY_LABEL, CatalogEntry, Finding
 
-__all__ = ["CATALOG", "CatalogEntry", "make_finding", "markdown_table", "template_only_codes"]
+__all__ = ["CATALOG", "Catalog", "CatalogEntry", "make_finding", "markdown_table", "template_only_codes"]
 
 _ENTRIES = (
     # ---- errors: sums (codes come from schema.rules)
@@ -144,7 +144,23 @@ _ENTRIES = (
     CatalogEntry("SUM_UNCHECKABLE", "notice", "求和的单元格中有文字或无法读取的值，该合计无法核对"),
 )
 
-CATALOG: dict[str, CatalogEntry] = {e.code: e for e in _ENTRIES}
+
+class Catalog(dict[str, CatalogEntry]):
+    """Code → entry. A format's own sum-rule code (a ``Rule.code`` of its schema not listed above) is an
+    error titled by its rule, so a new format adds its rules under ``schema/`` alone."""
+
+    def __missing__(self, code: str) -> CatalogEntry:
+        from .schema import all_schemas
+
+        for schema in all_schemas():
+            for rule in schema.rules:
+                if rule.code == code:
+                    entry = self[code] = CatalogEntry(code, "error", rule.title or code)
+                    return entry
+        raise KeyError(code)
+
+
+CATALOG = Catalog({e.code: e for e in _ENTRIES})
 
 
 def make_finding(code: str, message: str, **where: Any) -> Finding:

@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .imports.kinds import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES
-from .model import Report
-from .read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, read_input
+from .read import REFUSED_SUFFIXES, SAVE_AS, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, read_input
+
+if TYPE_CHECKING:
+    from .model import Report
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ READABLE_SUFFIXES: tuple[str, ...] = tuple(s for kind in INPUT_KINDS for s in ki
 #: What we read, for messages: "填报表 .xlsx、报告 JSON、已发布年报 …".
 READABLE_TEXT = "、".join(kind.label for kind in INPUT_KINDS)
 
-_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
+_SAVE_AS = SAVE_AS
 _SAVE_AS_DOCUMENT = "Word/WPS 文档请“另存为”.docx，网页请在浏览器中“另存为”.html，PDF 可复制全文保存为 .txt。"
 #: Refused suffixes that are documents rather than spreadsheets (they get the document hint).
 _DOCUMENT_SUFFIXES = (".doc", ".wps", ".pdf")

@@ -19,7 +19,8 @@ from docx import Document
 from fault_hooks import inject
 from synth import consistent_report
 
-from compiler.batch.manifest import MANIFEST_NAME, Manifest
+from compiler.batch.manifest import MANIFEST_NAME, Manifest, ManifestEntry
+from compiler.batch.results import FileOutcome
 from compiler.batch.summary import (
     SHEET_CHART_DATA,
     SHEET_EXCLUDED,
@@ -363,9 +364,8 @@ def test_stale_removal_only_deletes_names_the_manifest_holds_as_ours(tmp_path, c
         path.write_text("x", encoding="utf-8")
     manifest = Manifest(out).load()
     bad = {"docx": "../victim.docx", "html": "keep.txt", "pdf": ".nianbao-manifest.jsonl"}
-    manifest.record({"rel": "gone1.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": bad}})
-    manifest.record({"rel": "gone2.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": a_doc.name}}})
-    manifest.record({"rel": "gone3.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": old.name}}})
+    for rel, outputs in (("gone1.xlsx", bad), ("gone2.xlsx", {"docx": a_doc.name}), ("gone3.xlsx", {"docx": old.name})):
+        manifest.record(ManifestEntry(rel, "0", FileOutcome(rel, status="ok", outputs=outputs)))
     manifest.close()
     _code, doc = run_batch(inp, out, capsys, json_out=True)
     assert doc["removed_stale_outputs"] == [old.name]
@@ -442,7 +442,7 @@ def test_same_name_numbered_by_path_order(tmp_path, capsys):
     assert (out / files["b.xlsx"]["outputs"]["docx"]).read_bytes() == b_bytes
     assert plain.read_bytes() != b_bytes
     entries = Manifest(out).load().entries
-    assert entries["b.xlsx"]["result"]["outputs"]["docx"] == files["b.xlsx"]["outputs"]["docx"]
+    assert entries["b.xlsx"].result.outputs["docx"] == files["b.xlsx"]["outputs"]["docx"]
 
 
 @pytest.mark.slow
@@ -466,11 +466,9 @@ def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
     for p in out.glob("*.docx"):
         Document(str(p))  # every visible .docx is complete
     for rel, entry in finished.items():
-        for name in entry["result"]["outputs"].values():
+        for name in entry.result.outputs.values():
             assert (out / name).is_file(), (rel, name)
-    mtimes = {
-        name: (out / name).stat().st_mtime_ns for e in finished.values() for name in e["result"]["outputs"].values()
-    }
+    mtimes = {name: (out / name).stat().st_mtime_ns for e in finished.values() for name in e.result.outputs.values()}
     result = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -581,8 +579,8 @@ def test_unwritable_output_folder_exit_2(tmp_path, capsys):
 
 def test_manifest_survives_torn_line(tmp_path):
     m = Manifest(tmp_path)
-    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
-    m.record({"rel": "b.xlsx", "sha256": "2", "result": {"status": "ok"}})
+    m.record(ManifestEntry("a.xlsx", "1", FileOutcome("a.xlsx", status="ok")))
+    m.record(ManifestEntry("b.xlsx", "2", FileOutcome("b.xlsx", status="ok")))
     m.close()
     with open(tmp_path / MANIFEST_NAME, "a", encoding="utf-8") as fh:
         fh.write('{"rel": "c.xlsx", "sha2')  # killed mid-write
@@ -623,7 +621,7 @@ def test_sigterm_stops_cleanly_and_resumes(tmp_path):
     assert "已中断" in err
     assert not (out / ".nianbao-work").exists()
     finished = Manifest(out).load().entries
-    assert all((out / n).is_file() for e in finished.values() for n in e["result"]["outputs"].values())
+    assert all((out / n).is_file() for e in finished.values() for n in e.result.outputs.values())
     assert subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0
     assert len(list(out.glob("*.docx"))) == n
 
@@ -641,7 +639,7 @@ def test_previous_published_report_and_cache(tmp_path, capsys):
     assert codes & {"CARRY_OVER_MISMATCH", "T2_CONTINUITY"}
     assert any("broken.xlsx" in p["rel"] for p in doc["previous_problems"])
     entry = Manifest(out).load().entries["a.xlsx"]
-    assert entry["result"]["prev"]
+    assert entry.result.prev
     assert len(list((out / ".nianbao-previous").glob("*.json"))) == 1
     _code, doc = run_batch(inp, out, capsys, json_out=True, previous=prev)
     assert doc["reused"] == 1  # same previous report: nothing to redo

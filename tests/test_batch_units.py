@@ -9,8 +9,9 @@ import pytest
 from synth import consistent_report
 
 from compiler.batch.discover import discover
-from compiler.batch.manifest import Manifest
+from compiler.batch.manifest import Manifest, ManifestEntry
 from compiler.batch.names import agency_key, assign_names, choose_previous, duplicate_key, output_stem
+from compiler.batch.results import FileOutcome
 from compiler.batch.rollup import DUPLICATE, OTHER_YEAR, Rollup, rollup, rollup_year, select
 from compiler.batch.rows import FileRow
 from compiler.batch.summary import (
@@ -212,7 +213,7 @@ def test_rollup_note_says_what_was_left_out(schema):
 
 def test_manifest_records_the_rollup_outputs(tmp_path):
     m = Manifest(tmp_path)
-    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
+    m.record(ManifestEntry("a.xlsx", "1", FileOutcome("a.xlsx", status="ok")))
     m.record_rollup({"docx": "甲.docx"})
     m.record_rollup({"docx": "乙.docx", "html": "乙.html"})
     m.close()

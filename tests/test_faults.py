@@ -96,9 +96,9 @@ def test_manifest_records_input_folder_and_output_hashes(tmp_path):
     run_batch(inp, out, formats="docx,html", rollup_name="甲市")
     manifest = Manifest(out).load()
     assert manifest.in_dir == str(inp.resolve())
-    result = manifest.entries["a.xlsx"]["result"]
-    for fmt, name in result["outputs"].items():
-        assert result["hashes"][fmt] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    result = manifest.entries["a.xlsx"].result
+    for fmt, name in result.outputs.items():
+        assert result.hashes[fmt] == hashlib.sha256((out / name).read_bytes()).hexdigest()
     assert manifest.written[SUMMARY_NAME] == hashlib.sha256((out / SUMMARY_NAME).read_bytes()).hexdigest()
 
 
@@ -143,7 +143,7 @@ def test_sheet_replaced_after_planning_is_recorded_with_the_hash_of_what_was_rea
     monkeypatch.setattr(runner, "make_plan", plan)
     entry = Manifest(out).load().entries["a.xlsx"]
     read = (inp / "a.xlsx").read_bytes()
-    assert entry["sha256"] == hashlib.sha256(read).hexdigest() and entry["result"]["agency"] == "乙局"
+    assert entry.sha256 == hashlib.sha256(read).hexdigest() and entry.result.agency == "乙局"
     # The original content back: its report must be made again, never the replacement's reused.
     (inp / "a.xlsx").write_bytes(original)
     _code, doc = run_batch(inp, out, capsys, json_out=True)

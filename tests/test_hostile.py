@@ -930,7 +930,7 @@ SOURCE = ROOT / "compiler"
 ALLOWED = {
     ("util/office.py", "subprocess"): "LibreOffice conversion: an argument list, never a shell",
     ("render/pdf.py", "subprocess"): "only catches subprocess's exception types from util/office.py",
-    ("read/xlsx.py", "huge_tree"): "shared strings: DTDs are refused before parsing, entities never resolved",
+    ("read/adapter.py", "huge_tree"): "shared strings: DTDs are refused before parsing, entities never resolved",
 }
 #: What must never be used on input: name → pattern (matched on code, not comments or strings).
 FORBIDDEN = {
@@ -1014,7 +1014,7 @@ def test_html_has_no_template_engine_and_escapes() -> None:
 # ============================================================================= the README section
 def doc_table() -> str:
     """``docs/hostile-input.md``: per class of bad input, how many cases and the outcome of each."""
-    from compiler.read import xlsx as limits
+    from compiler.read import container as limits
 
     MB = 1024 * 1024
     lines = [
@@ -1056,7 +1056,7 @@ def doc_table() -> str:
         "不留下任何部分文件）；源码检查（不使用 eval/exec、模板引擎、pickle、shell=True，不联网）；",
         "Typer 异常显示不含局部变量（`pretty_exceptions_show_locals=False`）。",
         "",
-        f"限额（`compiler/read/xlsx.py`）：文件不超过 {limits.MAX_FILE_BYTES // MB} MB；"
+        f"限额（`compiler/read/container.py`）：文件不超过 {limits.MAX_FILE_BYTES // MB} MB；"
         f"解压后合计不超过 {limits.MAX_TOTAL_UNCOMPRESSED // MB} MB；"
         f"单个部件超过 {limits.RATIO_CHECK_MIN_SIZE // MB} MB 时压缩比不超过 {limits.MAX_COMPRESSION_RATIO}:1；",
         f"部件不超过 {limits.MAX_MEMBERS:,} 个；任何 XML 部件声明 DTD/实体即拒绝。"

@@ -28,10 +28,12 @@ import contextlib
 import json
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..util.files import write_atomic
+from .results import FileOutcome
 
 MANIFEST_NAME = ".nianbao-manifest.jsonl"
 KIND = "nianbao-batch-manifest"
@@ -40,12 +42,46 @@ ROLLUP_KIND = "rollup"
 WRITTEN_KIND = "written"
 
 
+@dataclass
+class ManifestEntry:
+    """One input's line: its path, the content hash and size it had, the run context, and its outcome."""
+
+    rel: str
+    sha256: str
+    result: FileOutcome
+    size: int = 0
+    #: What besides the content the result depends on (``plan.run_context``).
+    ctx: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rel": self.rel,
+            "sha256": self.sha256,
+            "size": self.size,
+            "ctx": self.ctx,
+            "result": self.result.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> ManifestEntry:
+        """From a manifest line (a line of an older or damaged manifest gives what it holds)."""
+        size = item.get("size")
+        ctx = item.get("ctx")
+        return cls(
+            rel=item["rel"],
+            sha256=str(item.get("sha256") or ""),
+            result=FileOutcome.from_json(dict(item["result"], rel=item["rel"])),
+            size=size if isinstance(size, int) else 0,
+            ctx=ctx if isinstance(ctx, dict) else {},
+        )
+
+
 class Manifest:
     """Entries by input path (relative to IN_DIR, ``/`` separated); the last line for a path wins."""
 
     def __init__(self, out_dir: Path, *, sync_interval: float = 0.5) -> None:
         self.path = Path(out_dir) / MANIFEST_NAME
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: dict[str, ManifestEntry] = {}
         #: The roll-up report files written (format → name in OUT_DIR).
         self.rollup_outputs: dict[str, str] = {}
         #: The input folder (resolved) the recorded outputs came from; ``None`` for a new or older manifest.
@@ -73,7 +109,7 @@ class Manifest:
             except ValueError:
                 continue
             if isinstance(item, dict) and isinstance(item.get("rel"), str) and isinstance(item.get("result"), dict):
-                self.entries[item["rel"]] = item
+                self.entries[item["rel"]] = ManifestEntry.from_json(item)
             elif isinstance(item, dict) and item.get("kind") == ROLLUP_KIND and isinstance(item.get("outputs"), dict):
                 self.rollup_outputs = {str(k): v for k, v in item["outputs"].items() if isinstance(v, str)}
             elif isinstance(item, dict) and item.get("kind") == WRITTEN_KIND and isinstance(item.get("name"), str):
@@ -90,12 +126,9 @@ class Manifest:
         if name in self.written:
             return self.written[name]
         for entry in self.entries.values():
-            result = entry.get("result") or {}
-            outputs = result.get("outputs")
-            for fmt, out in outputs.items() if isinstance(outputs, dict) else ():
+            for fmt, out in entry.result.outputs.items():
                 if out == name:
-                    hashes = result.get("hashes")
-                    return str(hashes.get(fmt) or "") if isinstance(hashes, dict) else ""
+                    return entry.result.hashes.get(fmt, "")
         if name in self.rollup_outputs.values():
             return ""
         return None
@@ -108,17 +141,17 @@ class Manifest:
         head: dict[str, Any] = {"kind": KIND, "version": VERSION}
         if self.in_dir is not None:
             head["in_dir"] = self.in_dir
-        lines = [_dumps(head)] + [_dumps(e) for _, e in sorted(self.entries.items())]
+        lines = [_dumps(head)] + [_dumps(e.to_json()) for _, e in sorted(self.entries.items())]
         if self.rollup_outputs:
             lines.append(_dumps({"kind": ROLLUP_KIND, "outputs": self.rollup_outputs}))
         lines += [_dumps({"kind": WRITTEN_KIND, "name": n, "sha256": h}) for n, h in sorted(self.written.items())]
         write_atomic(self.path, "\n".join(lines) + "\n")
 
     # ------------------------------------------------------------------ write
-    def record(self, entry: dict[str, Any]) -> None:
-        """Append one entry (``rel``, ``sha256``, ``result`` …) and flush it to the OS."""
-        self._append(entry)
-        self.entries[entry["rel"]] = entry
+    def record(self, entry: ManifestEntry) -> None:
+        """Append one entry and flush it to the OS."""
+        self._append(entry.to_json())
+        self.entries[entry.rel] = entry
 
     def record_rollup(self, outputs: dict[str, str]) -> None:
         """Append the roll-up report files now on disk (or about to be written)."""
@@ -151,7 +184,7 @@ class Manifest:
             self._fh.close()
             self._fh = None
 
-    def get(self, rel: str) -> dict[str, Any] | None:
+    def get(self, rel: str) -> ManifestEntry | None:
         return self.entries.get(rel)
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from .display import display_text
+from ..util.text import display_text
 
 
 class BatchAbort(Exception):
@@ -29,7 +28,6 @@ class BatchOptions:
     previous: Path | None = None
     rollup_name: str | None = None
     timeout: float | None = 60.0
-    progress: Literal["rich", "plain"] | None = None
 
 
 def check_options(opts: BatchOptions) -> None:

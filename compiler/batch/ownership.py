@@ -11,10 +11,12 @@ instead. Entries recorded before hashes were kept are trusted as written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..util.files import hash_regular_file
-from .manifest import Manifest
+
+if TYPE_CHECKING:
+    from .manifest import Manifest, ManifestEntry
 
 
 def sha256_of(path: Path) -> str:
@@ -22,21 +24,16 @@ def sha256_of(path: Path) -> str:
     return hash_regular_file(path)[0]
 
 
-def named_outputs(entry: dict[str, Any]) -> dict[str, str]:
-    """An entry's outputs by format (none for a malformed entry)."""
-    outputs = (entry.get("result") or {}).get("outputs") or {}
-    return {f: n for f, n in outputs.items() if isinstance(n, str)} if isinstance(outputs, dict) else {}
-
-
-def hash_of(entry: dict[str, Any], fmt: str) -> str:
+def hash_of(entry: ManifestEntry | None, fmt: str) -> str:
     """The hash recorded for an entry's output of format ``fmt`` (``""``: recorded before hashes were kept)."""
-    hashes = (entry.get("result") or {}).get("hashes")
-    return str(hashes.get(fmt) or "") if isinstance(hashes, dict) else ""
+    return entry.result.hashes.get(fmt, "") if entry is not None else ""
 
 
-def own_hash(entry: dict[str, Any], fmt: str, name: str) -> str | None:
+def own_hash(entry: ManifestEntry | None, fmt: str, name: str) -> str | None:
     """The recorded hash when ``name`` is the entry's own output of format ``fmt``; else ``None`` (look it up)."""
-    return hash_of(entry, fmt) if named_outputs(entry).get(fmt) == name else None
+    if entry is None or entry.result.outputs.get(fmt) != name:
+        return None
+    return hash_of(entry, fmt)
 
 
 class Ownership:

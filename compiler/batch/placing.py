@@ -17,15 +17,20 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..util.files import TEMP_PREFIX
 from . import OK, WARNINGS
-from .manifest import Manifest
+from .manifest import Manifest, ManifestEntry
 from .names import numbered, stem_key
 from .ownership import Ownership, hash_of, own_hash, sha256_of
 from .plan import Planned, run_context
-from .results import FileOutcome, batch_finding
+from .results import batch_finding
+
+if TYPE_CHECKING:
+    from .results import FileOutcome
 
 
 class OutputPlacer:
@@ -42,9 +47,8 @@ class OutputPlacer:
         """Name groups from the manifest: an entry holds its names while any of its outputs exists."""
         for rel in inputs:
             entry = self.manifest.get(rel)
-            outputs = (entry or {}).get("result", {}).get("outputs") or {}
-            if entry and any((self.out_dir / name).is_file() for name in outputs.values()):
-                self._join(rel, entry["result"]["stem"])
+            if entry and any((self.out_dir / name).is_file() for name in entry.result.outputs.values()):
+                self._join(rel, entry.result.stem)
         for key in list(self.groups):
             self._relayout(key)
 
@@ -57,7 +61,7 @@ class OutputPlacer:
         rel = planned.rel
         staged = outcome.outputs
         new_key = stem_key(outcome.stem) if staged else None
-        old_entry = self.manifest.entries.get(rel) or {}
+        old_entry = self.manifest.entries.get(rel)
         old_outputs = dict(self._outputs(rel)) if rel in self.member_of else {}
         if rel in self.member_of and self.member_of[rel] != new_key:
             # Its old outputs go (recorded at once), and the rest of its old group closes ranks.
@@ -91,9 +95,7 @@ class OutputPlacer:
         # The hash of what the worker actually read; the planning hash only if it could not say.
         sha, size = outcome.sha256 or planned.sha, outcome.size or planned.size
         outcome.sha256 = outcome.size = None  # recorded beside the result, not inside it
-        self.manifest.record(
-            {"rel": rel, "sha256": sha, "size": size, "ctx": run_context(), "result": outcome.to_json()}
-        )
+        self.manifest.record(ManifestEntry(rel, sha, outcome, size, run_context()))
         return outcome
 
     def _discard(self, name: str, sha: str | None) -> None:
@@ -109,7 +111,7 @@ class OutputPlacer:
 
     # -------------------------------------------------------------- groups
     def _outputs(self, rel: str) -> dict[str, str]:
-        return self.manifest.entries[rel]["result"]["outputs"]
+        return self.manifest.entries[rel].result.outputs
 
     def _join(self, rel: str, stem: str) -> str:
         key = stem_key(stem)
@@ -138,9 +140,9 @@ class OutputPlacer:
         for i, rel in enumerate(self.groups.get(key, [])):
             if rel == skip:
                 continue
-            result = self.manifest.entries[rel]["result"]
-            want = numbered(result["stem"], i)
-            if any(Path(name).stem != want for name in result["outputs"].values()):
+            result = self.manifest.entries[rel].result
+            want = numbered(result.stem, i)
+            if any(Path(name).stem != want for name in result.outputs.values()):
                 moves.append((rel, want))
         staged: list[tuple[str, str, dict[str, str]]] = []
         was: dict[str, str] = {}  # temporary name → the name it had
@@ -169,11 +171,9 @@ class OutputPlacer:
 
     def _record_outputs(self, rel: str, outputs: dict[str, str]) -> None:
         """Record where ``rel``'s outputs now are (by format; their hashes travel with them)."""
-        entry = dict(self.manifest.entries[rel])
-        hashes = entry["result"].get("hashes")
-        kept = {fmt: h for fmt, h in hashes.items() if fmt in outputs} if isinstance(hashes, dict) else {}
-        entry["result"] = dict(entry["result"], outputs=outputs, hashes=kept)
-        self.manifest.record(entry)
+        entry = self.manifest.entries[rel]
+        hashes = {fmt: h for fmt, h in entry.result.hashes.items() if fmt in outputs}
+        self.manifest.record(replace(entry, result=replace(entry.result, outputs=dict(outputs), hashes=hashes)))
 
 
 def _warn_edited(outcome: FileOutcome, names: list[str]) -> None:

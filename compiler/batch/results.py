@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import CATALOG
-from ..findings import Finding
 from . import FAILED
+
+if TYPE_CHECKING:
+    from ..findings import Finding
 
 #: Longest agency-supplied string kept in a result (a 100,000-character name is cut, not carried around).
 MAX_TEXT = 2000

@@ -13,13 +13,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..render.outputs import OutputFailed, write_outputs
 from ..util.files import safe_filename, write_error_message
 from .cleanup import OutputRemover, outputs_of
-from .manifest import Manifest
 from .ownership import sha256_of
 from .rollup import ROLLUP_TITLE, Rollup, Selection
+
+if TYPE_CHECKING:
+    from .manifest import Manifest
 
 
 def write_rollup_report(

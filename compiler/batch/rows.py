@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding
 from . import FAILED, OK, WARNINGS
-from .manifest import Manifest
 from .results import FileOutcome, batch_finding, finding_to_dict
 from .summary import STATUS_LABEL, key_figure_values
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from .manifest import Manifest
 
 
 @dataclass
@@ -77,10 +79,7 @@ def file_rows(inputs: list[str], manifest: Manifest) -> list[FileRow]:
     rows = []
     for rel in inputs:
         entry = manifest.get(rel)
-        if entry:
-            outcome = FileOutcome.from_json(dict(entry["result"], rel=rel))
-        else:
-            outcome = FileOutcome(rel, message="未处理（批处理被中断？）")
+        outcome = entry.result if entry else FileOutcome(rel, message="未处理（批处理被中断？）")
         rows.append(FileRow.of(outcome))
     return rows
 

@@ -28,19 +28,18 @@ a report, summary or roll-up the clerk edited is left alone and said so.
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..util.files import write_error_message
+from ..util.text import display_text
 from . import ERRORS, FAILED, UNREADABLE
 from .cleanup import WORK_DIR, OutputRemover, fresh_staging, remove_work_dir
 from .discover import Discovery, discover
-from .display import BatchProgress, display_text, make_console, plain_text
 from .execution import run_planned
 from .lock import LOCK_NAME, OutputLock
 from .manifest import Manifest
@@ -48,8 +47,8 @@ from .options import BatchAbort, BatchOptions, check_options, check_output_dir
 from .ownership import Ownership, sha256_of
 from .placing import OutputPlacer
 from .plan import BATCH_VERSION, make_plan
-from .pool import PoolStats
 from .previous import PREVIOUS_CACHE, PreviousYear, load_previous_year
+from .progress import Progress, Quiet
 from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
 from .rows import FileRow, file_rows, flag_duplicates
@@ -57,6 +56,10 @@ from .signals import Interrupted, install_sigterm, restore_signals
 from .summary import SUMMARY_NAME, write_summary
 from .summary_json import RunFacts, summary_json
 from .tasks import WorkerConfig
+
+if TYPE_CHECKING:
+    from .pool import PoolStats
+    from .results import FileOutcome
 
 
 @dataclass
@@ -67,6 +70,9 @@ class BatchOutcome:
     summary: dict[str, Any] | None
     files: list[FileRow]
     found: Discovery
+    #: Chinese messages for the user beside the summary (an output that could not be removed or written,
+    #: the interruption); the front-end shows them.
+    warnings: list[str] = field(default_factory=list)
 
 
 def default_work() -> Callable[..., Any]:
@@ -81,17 +87,21 @@ class Batch:
 
     ``work`` is the pool's work function (``worker.process``); tests pass a
     module-level wrapper to inject faults into the worker processes.
+    ``progress`` hears about each step (the CLI shows it); the batch itself never prints.
     """
 
-    def __init__(self, opts: BatchOptions, *, work: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self, opts: BatchOptions, *, work: Callable[..., Any] | None = None, progress: Progress | None = None
+    ) -> None:
         self.opts = opts
         self.work = work or default_work()
-        self.err = make_console(sys.stderr)
+        self.progress: Progress = progress or Quiet()
         self.started = time.monotonic()
         self.manifest = Manifest(opts.out_dir)
         self.ownership = Ownership(opts.out_dir, self.manifest)
         self.placer = OutputPlacer(opts.out_dir, self.manifest, self.ownership)
-        self.remover = OutputRemover(opts.out_dir, lambda text: self.err.print(plain_text(text)), self.ownership)
+        self.warnings: list[str] = []
+        self.remover = OutputRemover(opts.out_dir, self.warnings.append, self.ownership)
         self._legacy = False  # the manifest predates recorded hashes
         self.lock = OutputLock(opts.out_dir)
         self.previous = PreviousYear()
@@ -137,7 +147,9 @@ class Batch:
             self._claim_out_dir()
             self.remover.remove_stale(self.manifest, set(found.inputs))
             if self.remover.removed:
-                self._note(f"已删除 {len(self.remover.removed)} 个过时的输出文件（对应的填报表已不在输入目录中）")
+                self.progress.note(
+                    f"已删除 {len(self.remover.removed)} 个过时的输出文件（对应的填报表已不在输入目录中）"
+                )
             self.manifest.compact(keep=set(found.inputs))
             staging = fresh_staging(opts.out_dir)
             self.placer.init_groups(found.inputs)
@@ -149,7 +161,7 @@ class Batch:
                     work=self.work,
                     jobs=opts.jobs,
                     timeout=opts.timeout,
-                    note=self._note,
+                    note=self.progress.note,
                 )
             plan = make_plan(
                 found,
@@ -160,15 +172,14 @@ class Batch:
                 out_dir=opts.out_dir,
             )
             self.reused = plan.reused
-            progress = BatchProgress(opts.progress, total=len(found.inputs), done=plan.reused, err=self.err)
             if plan.reused:
-                progress.note(f"{plan.reused} 个文件自上次运行以来未改变，沿用已有结果（--force 可全部重做）")
+                self.progress.note(f"{plan.reused} 个文件自上次运行以来未改变，沿用已有结果（--force 可全部重做）")
             self.pool_stats = run_planned(
                 plan.todo,
                 found,
                 manifest=self.manifest,
                 placer=self.placer,
-                progress=progress,
+                progress=self.progress,
                 work=self.work,
                 config=self._config(staging),
                 jobs=opts.jobs,
@@ -179,10 +190,10 @@ class Batch:
             return self._finish(found)
         except (KeyboardInterrupt, Interrupted):
             done = sum(1 for rel in found.inputs if rel in self.manifest.entries)
-            self.err.print(
-                plain_text(f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。")
+            self.warnings.append(
+                f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。"
             )
-            return BatchOutcome(EXIT_INTERRUPTED, None, [], found)
+            return BatchOutcome(EXIT_INTERRUPTED, None, [], found, self.warnings)
         except BrokenPipeError:
             raise  # our reader (``| head``) went away: not a problem of OUT_DIR
         except OSError as exc:
@@ -221,14 +232,12 @@ class Batch:
                 name=opts.rollup_name,
             )
         except _EditedError:
-            self.err.print(
-                plain_text(
-                    f"{SUMMARY_NAME} 在上次生成后被修改过，为免覆盖，本次未更新汇总表。请把它改名或移走后重新运行。"
-                )
+            self.warnings.append(
+                f"{SUMMARY_NAME} 在上次生成后被修改过，为免覆盖，本次未更新汇总表。请把它改名或移走后重新运行。"
             )
             summary_failed = True
         except OSError as exc:  # full disk, folder gone read-only: the reports written so far stay valid
-            self.err.print(plain_text(write_error_message(summary_path, exc)))
+            self.warnings.append(write_error_message(summary_path, exc))
             summary_failed = True
         else:
             summary_failed = False
@@ -243,7 +252,7 @@ class Batch:
             manifest=self.manifest,
             taken=self.placer.taken,
             remover=self.remover,
-            warn=lambda text: self.err.print(plain_text(text)),
+            warn=self.warnings.append,
         )
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed or rollup_failed else exit_code(files, found)
@@ -268,7 +277,7 @@ class Batch:
             summary_path=summary_path,
             code=code,
         )
-        return BatchOutcome(code, doc, files, found)
+        return BatchOutcome(code, doc, files, found, self.warnings)
 
     def _claim_out_dir(self) -> None:
         """OUT_DIR's outputs belong to the input folder recorded in its manifest; another folder may not touch them."""
@@ -290,10 +299,6 @@ class Batch:
             return (not path.exists() and not path.is_symlink()) or self._legacy
         return self.ownership.ours(SUMMARY_NAME)
 
-    def _note(self, text: str) -> None:
-        if self.opts.progress:
-            self.err.print(plain_text(text))
-
 
 class _EditedError(Exception):
     """An output we would rewrite was changed by someone since we wrote it."""
@@ -306,10 +311,10 @@ def exit_code(files: list[FileRow], found: Discovery) -> int:
     return EXIT_PROBLEMS if bad or unread_sheets else EXIT_OK
 
 
-def iter_results(out_dir: Path) -> Iterator[dict[str, Any]]:
+def iter_results(out_dir: Path) -> Iterator[FileOutcome]:
     """The manifest's file results (for tools and tests)."""
     for entry in Manifest(out_dir).load().entries.values():
-        yield entry["result"]
+        yield entry.result
 
 
 __all__ = [

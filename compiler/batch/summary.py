@@ -21,15 +21,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from ..findings import SEVERITY_LABEL, tidy
-from ..schema import Schema, Table, get_schema
-from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULTS_FIRST, T3_RESULTS_LAST
+from ..schema import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    Schema,
+    Table,
+    get_schema,
+)
 from ..util.files import write_atomic
 from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
 
 if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
     from .rows import FileRow
 
 
@@ -76,18 +86,27 @@ class KeyFigure:
 def key_figures(schema: Schema | None = None) -> tuple[KeyFigure, ...]:
     """Applications received, carried in and out (table 3 总计 column), reviews and lawsuits (table 4 总计)."""
     schema = schema or get_schema()
-    t3, t4 = schema.table("t3"), schema.table("t4")
-    t3_total = [row[-1] for row in t3.rows]
-    t4_total = [row[-1] for row in t4.rows]
-    # The header spanning the lawsuit groups ("行政诉讼") names the sum of their totals.
-    lawsuit_col = len(t4.rows[0])
-    lawsuit = next(c.text for c in t4.grid if c.role == "header" and c.row == 0 and c.col == lawsuit_col)
-    return (
-        KeyFigure(t3_total[T3_NEW - 1].name, (t3_total[T3_NEW - 1].key,)),
-        KeyFigure(t3_total[T3_CARRIED_IN - 1].name, (t3_total[T3_CARRIED_IN - 1].key,)),
-        KeyFigure(t3_total[T3_CARRIED_OUT - 1].name, (t3_total[T3_CARRIED_OUT - 1].key,)),
-        KeyFigure(t4_total[0].name, (t4_total[0].key,)),
-        KeyFigure(f"{lawsuit}{t4_total[0].col_label}", tuple(f.key for f in t4_total[1:])),
+    figures = [
+        KeyFigure(schema.figure(key).name, (key,))
+        for role in (ROLE_NEW, ROLE_CARRIED_IN, ROLE_CARRIED_OUT, ROLE_REVIEWS)
+        if (key := schema.role_total(role)) is not None
+    ]
+    lawsuits = schema.role_totals(ROLE_LAWSUITS)
+    if lawsuits:
+        # the header spanning the lawsuit groups ("行政诉讼") names the sum of their totals
+        first = schema.figure(lawsuits[0])
+        figures.append(
+            KeyFigure(f"{_spanning_header(schema.table(first.table), first.key)}{first.col_label}", lawsuits)
+        )
+    return tuple(figures)
+
+
+def _spanning_header(table: Table, key: str) -> str:
+    """The top header over a figure's grid column (``行政诉讼`` over the lawsuit groups)."""
+    col = next(c.col for c in table.grid if c.key == key)
+    top = min(c.row for c in table.grid if c.role == "header")
+    return next(
+        (c.text for c in table.grid if c.role == "header" and c.row == top and c.col <= col < c.col + c.colspan), ""
     )
 
 
@@ -122,13 +141,16 @@ def key_figure_values(tables: Mapping[str, Any] | None, schema: Schema | None = 
 def outcome_groups(schema: Schema | None = None) -> list[tuple[str, list[str]]]:
     """Table 3's result rows grouped by their second-level label (予以公开 … 其他处理), total-column keys."""
     schema = schema or get_schema()
-    t3 = schema.table("t3")
+    results = schema.role_totals(ROLE_RESULTS)
+    if not results:
+        return []
+    t3 = schema.table(schema.figure(results[0]).table)
     groups = []
     for cell in t3.grid:
         if cell.role != "label" or cell.col != 1:
             continue
         first = cell.row - t3.header_rows + 1  # JSON row
-        if not T3_RESULTS_FIRST <= first <= T3_RESULTS_LAST:
+        if first < 1 or first > len(t3.rows) or t3.rows[first - 1][-1].key not in results:
             continue
         rows = range(first, first + cell.rowspan)
         groups.append((_group_name(cell.text), [t3.rows[r - 1][-1].key for r in rows]))

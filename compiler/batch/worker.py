@@ -12,10 +12,9 @@ from __future__ import annotations
 import errno
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..check import check_report
-from ..findings import Finding
 from ..inputs import load_report
 from ..model import Report
 from ..read import UnreadableInput
@@ -25,7 +24,10 @@ from . import ERRORS, OK, UNREADABLE, WARNINGS
 from .names import choose_previous, output_stem
 from .pool import memory_limit_lifted
 from .results import FileOutcome, batch_finding, cut, plain
-from .tasks import PreviousEntry, PreviousTask, ReportTask, WorkerConfig
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from .tasks import PreviousEntry, PreviousTask, ReportTask, WorkerConfig
 
 #: OS errors that say something about this machine at this moment, not about the file.
 _RESOURCE_ERRNOS = frozenset(

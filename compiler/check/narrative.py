@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..placeholders import find_unknown, substitute
-from ..schema.gov2021 import T3_NEW, T3_RESULTS_FIRST
-from .context import Context, show, t3_total, tidy
+from ..schema import ROLE_DISCLOSED, ROLE_LAWSUITS, ROLE_NEW, ROLE_REVIEWS
+from .context import Context, role_total, show, tidy
 from .rules import int_year
 
 # ---------------------------------------------------------------------- numbers
@@ -275,16 +275,16 @@ def check_parts(ctx: Context) -> None:
 # ---------------------------------------------------------------------- narrative vs tables
 def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
     """Numbers quoted in the narrative against the table figures they name."""
-    lay = ctx.lay
+    totals = ctx.schema.role_totals
     targets: dict[str, tuple[tuple[str, ...], str]] = {
-        "NARR_APPLICATIONS": ((t3_total(lay, T3_NEW),), "表三“一、本年新收政府信息公开申请数量”的总计"),
-        "NARR_DISCLOSED": ((t3_total(lay, T3_RESULTS_FIRST),), "表三“（一）予以公开”的总计"),
-        "NARR_REVIEWS": (lay.t4_totals[:1], "表四“行政复议”的总计"),
-        "NARR_LAWSUITS": (lay.t4_totals[1:], "表四“行政诉讼”两组（未经复议直接起诉、复议后起诉）总计之和"),
+        "NARR_APPLICATIONS": (totals(ROLE_NEW), "表三“一、本年新收政府信息公开申请数量”的总计"),
+        "NARR_DISCLOSED": (totals(ROLE_DISCLOSED), "表三“（一）予以公开”的总计"),
+        "NARR_REVIEWS": (totals(ROLE_REVIEWS), "表四“行政复议”的总计"),
+        "NARR_LAWSUITS": (totals(ROLE_LAWSUITS), "表四“行政诉讼”两组（未经复议直接起诉、复议后起诉）总计之和"),
     }
     for quote in _QUOTES:
         keys, label = targets[quote.code]
-        if any(k in ctx.unknown for k in keys):
+        if not keys or any(k in ctx.unknown for k in keys):  # no keys: a format without the figure
             continue
         table_value = tidy(sum(ctx.num(k) for k in keys))
         seen: set[tuple[str, int]] = set()
@@ -319,8 +319,8 @@ def _matches(quote: Quote, texts: dict[str, str]) -> Iterator[tuple[str, str, in
 
 
 def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
-    new = t3_total(ctx.lay, T3_NEW)
-    if new in ctx.unknown or ctx.num(new) <= 0:
+    new = role_total(ctx.lay, ROLE_NEW)
+    if new is None or new in ctx.unknown or ctx.num(new) <= 0:
         return
     for key, text in texts.items():
         for pattern in _NO_APPLICATIONS:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ..batch.runner import Batch, BatchAbort, BatchOptions, BatchOutcome
 from ..render.outputs import parse_formats
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from ..batch.progress import Progress
 
 
 def run_batch(
@@ -21,10 +24,10 @@ def run_batch(
     previous: str | Path | None = None,
     rollup_name: str | None = None,
     timeout: float | None = 60.0,
-    progress: Literal["rich", "plain"] | None = None,
+    progress: Progress | None = None,
     work: Callable[..., Any] | None = None,
 ) -> BatchOutcome:
-    """Run a batch; ``progress`` shows live progress on stderr. ``UsageError`` for unusable folders or options.
+    """Run a batch; ``progress`` hears of each step and file (``None``: quiet). ``UsageError`` for unusable folders/options.
 
     The outcome holds the exit code, the JSON summary (``--json``'s document)
     and the file rows; the summary workbook and reports are in ``output``.
@@ -44,9 +47,8 @@ def run_batch(
             previous=Path(previous) if previous else None,
             rollup_name=(rollup_name or "").strip() or None,
             timeout=timeout,
-            progress=progress,
         )
-        return Batch(opts, work=work).execute()
+        return Batch(opts, work=work, progress=progress).execute()
     except BatchAbort as exc:
         raise UsageError(str(exc)) from exc
 

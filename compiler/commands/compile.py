@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..check import check_report
 from ..exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
-from ..findings import Finding
 from ..inputs import load_report
-from ..model import Report
 from ..read import UnreadableInput
 from ..render.outputs import SUFFIXES, OutputFailed, parse_formats, write_outputs
 from ..render.pdf import OfficeUnavailable, PdfError
@@ -18,6 +17,10 @@ from ..render.style import StyleError, load_style
 from ..render.text import title_text
 from ..util.files import safe_filename, same_file, write_error_message
 from .errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from ..model import Report
 
 _KNOWN_OUTPUT_SUFFIXES = (".docx", ".html", ".htm", ".pdf")
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from ..inputs import load_previous
 from ..model import Report
 from ..read import UnreadableInput
-from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT
 from ..template.writer import YEAR_MAX, YEAR_MIN
 from ..util.files import same_file, write_error_message
 from .errors import InputError, OutputError, UsageError
@@ -39,16 +38,15 @@ class RosterResult:
 
 
 def carry_over(last: Report, report: Report) -> int:
-    """Copy last year's 四、结转下年度 into this year's 二、上年结转, column by column.
+    """Copy last year's figures that this year's copy (the schema's ``year_links``: 四、结转下年度 → 二、上年结转).
 
     Returns how many cells were copied; text or blank cells are not guessed.
     """
     copied = 0
-    for fig in report.schema.table("t3").rows[T3_CARRIED_IN - 1]:
-        source = last.schema.table("t3").rows[T3_CARRIED_OUT - 1][fig.col - 1].key
-        value = last.value(source)
-        if isinstance(value, int | float):
-            report.set_value(fig.key, value)
+    for link in report.schema.year_links:
+        value = last.value(link.previous) if link.is_copy else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            report.set_value(link.key, value)
             copied += 1
     return copied
 

@@ -96,7 +96,7 @@ MB = 1024 * 1024
 
 def _guard_docx(path: Path, raw: bytes) -> None:
     """The workbook reader's zip-bomb limits, before python-docx inflates anything."""
-    from ..read.xlsx import guard_bomb
+    from ..read.container import guard_bomb
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
@@ -108,7 +108,7 @@ def _guard_docx(path: Path, raw: bytes) -> None:
 
 def parse_file(path: str | Path) -> Report:
     """A published report file, whatever its kind; the input is only read, never changed."""
-    from ..read.xlsx import MAX_FILE_BYTES  # the workbook reader's limit; a published report is well under 10 MB
+    from ..read.container import MAX_FILE_BYTES  # the workbook reader's limit; a published report is well under 10 MB
 
     path = Path(path)
     raw = read_input(path, what="一份年度报告", limit=MAX_FILE_BYTES)

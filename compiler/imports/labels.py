@@ -5,7 +5,7 @@ notes come from each table's printed grid, variants from ``table.aliases``,
 section headings from ``schema.sections`` (heading and aliases), the
 sub-section keywords from the narrative part titles. The only labels of our
 own are those of the 2019 trial format's table 2, which the schema keeps as
-``T2_TRIAL_2019`` because they belong to no current table.
+``Schema.trial_table2`` because they belong to no current table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from functools import cache
 from typing import Literal
 
 from ..schema import Schema, Table
-from ..schema.gov2021 import T2_TRIAL_2019
 from .normalize import ENUMERATOR, LEVEL1, loose, norm
 
 HitKind = Literal["row", "group", "header", "caption", "note", "trial"]
@@ -197,7 +196,7 @@ def label_index(schema: Schema) -> LabelIndex:
     # 2019 trial format: its rows, and the texts only it prints (spec §9: detect by 本年新制作数量 …)
     trial_rows: dict[str, TrialRow] = {}
     markers: set[str] = set()
-    for caption, trial_headers, labels in T2_TRIAL_2019:
+    for caption, trial_headers, labels in schema.trial_table2:
         for label in labels:
             trial_rows[norm(label)] = TrialRow(caption, trial_headers, label)
         markers |= {norm(text) for text in (caption, *trial_headers, *labels)}

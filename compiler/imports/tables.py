@@ -20,7 +20,6 @@ from ..catalog import CATALOG
 from ..findings import Finding
 from ..model import Value
 from ..schema import Figure, Schema, Table
-from ..schema.gov2021 import T2_TRIAL_2019
 from ..schema.workbook import cell_ref
 from .labels import Hit, LabelIndex, TrialRow
 from .normalize import Cell, looks_like_value, norm, read_cell
@@ -609,7 +608,7 @@ class TableReader:
     def _trial_t2_finding(self, table: Table) -> None:
         headers = self.index.header_of.get(table.id, {})
         carried: dict[str, str] = {}
-        for _, trial_headers, _ in T2_TRIAL_2019:
+        for _, trial_headers, _ in self.schema.trial_table2:
             for h in trial_headers:
                 canonical = headers.get(norm(h))
                 if canonical:

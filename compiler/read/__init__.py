@@ -42,6 +42,8 @@ _MB = 1024 * 1024
 
 #: Suffixes read as our workbook template.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: What to do with a spreadsheet we cannot read as it is.
+SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
 #: Formats we refuse by suffix: what they are, so the message can name them.
 REFUSED_SUFFIXES: dict[str, str] = {
     ".xls": "Excel 97-2003 工作簿（.xls）",
@@ -167,6 +169,7 @@ def _tidy_numbers(report: Report) -> None:
 __all__ = [
     "MAX_INPUT_BYTES",
     "REFUSED_SUFFIXES",
+    "SAVE_AS",
     "WORKBOOK_SUFFIXES",
     "UnreadableInput",
     "internal_read_message",

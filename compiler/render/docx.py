@@ -9,16 +9,20 @@ honour. Every piece of text is XML-escaped on the way in.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
@@ -376,9 +380,56 @@ def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, Pack
 def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> bytes:
     """The report as a ``.docx``; the same report and style always give the same bytes.
 
-    ``title`` makes it a roll-up document (see ``text.blocks``).
+    ``title`` makes it a roll-up document (see ``text.blocks``). Everything that
+    depends only on the style (styles, fonts, settings, footers, the package
+    around the body) is built once per style by python-docx (``_skeleton``);
+    a report adds its body and document properties and is zipped directly.
     """
     style = style if isinstance(style, Style) else load_style(style)
+    skeleton = _skeleton(style)
+    page = style.page
+    width = twips(page.width_mm) - twips(page.left_mm) - twips(page.right_mm)
+    # The body is parsed in place of the empty one (the parse also proves it well-formed XML).
+    content = "".join(body_xml(report, style, width, title))
+    document = parse_xml(skeleton.document.replace(_BODY_MARK, content, 1))
+    core = copy.deepcopy(skeleton.core)
+    _core_properties(CoreProperties(core), report, title)
+    parts = dict(skeleton.parts)
+    parts[skeleton.document_name] = serialize_part_xml(document)
+    parts[skeleton.core_name] = serialize_part_xml(core)
+    return _zip(parts)
+
+
+#: Stands for the body's content in the skeleton's document part (never in a real report: control characters).
+_BODY_MARK = "\x00nianbao-body\x00"
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A style's package: every part's bytes in zip order, plus the document and core parts to fill in."""
+
+    parts: tuple[tuple[str, bytes], ...]
+    document_name: str
+    #: The document part as text, its body holding ``_BODY_MARK`` then the section properties.
+    document: str
+    core_name: str
+    core: Any
+
+
+#: Skeletons by style (its ``repr``: a style holds dicts, so it is not hashable); a run uses one or two styles.
+_SKELETONS: dict[str, _Skeleton] = {}
+
+
+def _skeleton(style: Style) -> _Skeleton:
+    key = repr(style)
+    if key not in _SKELETONS:
+        if len(_SKELETONS) >= 8:
+            _SKELETONS.clear()
+        _SKELETONS[key] = _build_skeleton(style)
+    return _SKELETONS[key]
+
+
+def _build_skeleton(style: Style) -> _Skeleton:
     doc = Document()
     part = doc.part
     for rels in (part.package.rels, part.rels):
@@ -404,30 +455,40 @@ def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title
         ftr.append(parse_xml(footer_xml(style, even=even)))
         footer_ids.append(rid)
 
-    page = style.page
-    width = twips(page.width_mm) - twips(page.left_mm) - twips(page.right_mm)
-    # The body is parsed in place of the template's empty one: moving thousands of parsed
-    # nodes into the template tree would cost more than the rest of the compile.
     body = doc.element.body
     for child in list(body):
         body.remove(child)
     shell = etree.tostring(doc.element, encoding="unicode")
-    content = "".join(body_xml(report, style, width, title)) + section_xml(style, footer_ids)
-    part._element = parse_xml(shell.replace("<w:body/>", f"<w:body>{content}</w:body>", 1))
-
-    _core_properties(doc, report, title)
+    document = shell.replace("<w:body/>", f"<w:body>{_BODY_MARK}{section_xml(style, footer_ids)}</w:body>", 1)
+    core = copy.deepcopy(doc.core_properties._element)  # (creates the core part if the template had none)
     buf = io.BytesIO()
     doc.save(buf)
-    return normalize_zip(buf.getvalue())
+    with zipfile.ZipFile(buf) as src:
+        names = sorted(src.namelist(), key=lambda n: n != "[Content_Types].xml")
+        parts = tuple((name, src.read(name)) for name in names)
+    core_name = part.package.part_related_by(RT.CORE_PROPERTIES).partname.membername
+    return _Skeleton(parts, part.partname.membername, document, core_name, core)
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    """The package with fixed timestamps and attributes (``[Content_Types].xml`` first): the same bytes every time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 #: python-docx's (and Word's) limit for a core document property.
 CORE_PROPERTY_MAX = 255
 
 
-def _core_properties(doc: object, report: Report, title: str | None = None) -> None:
+def _core_properties(props: CoreProperties, report: Report, title: str | None = None) -> None:
     """Fixed document properties: dated by the 成文日期, never by the clock."""
-    props = doc.core_properties  # type: ignore[attr-defined]
     when = dt.datetime.combine(report.date, dt.time(tzinfo=dt.UTC)) if isinstance(report.date, dt.date) else FIXED_DATE
     props.author = "nianbao"
     title = title or title_text(
@@ -442,21 +503,6 @@ def _core_properties(doc: object, report: Report, title: str | None = None) -> N
     for tag in ("cp:lastModifiedBy", "cp:lastPrinted"):
         for el in element.findall(qn(tag)):
             element.remove(el)
-
-
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps and attributes, ``[Content_Types].xml`` first."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(src.namelist(), key=lambda n: n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
 
 
 def write_docx(

@@ -125,7 +125,7 @@ def _guard_zip(path: Path) -> None:
     import zipfile
 
     from ..read import UnreadableInput
-    from ..read.xlsx import guard_bomb
+    from ..read.container import guard_bomb
 
     try:
         with zipfile.ZipFile(path) as zf:

@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..compute import formula_order, sum_values
 from ..model import Report, Value
 from ..placeholders import vocabulary
-from ..schema import Rule, Schema, Table, get_schema
+from ..schema import VALID_YEARS, Rule, Schema, Table, get_schema
 from ..schema.workbook import (
     FIELDS_TOP,
     GRID_TOP,
@@ -51,7 +51,7 @@ FONT_NAME = "宋体"
 #: Basic-information keys that ``lock_info`` prefills and locks (agency and year: the roster decides them).
 LOCKABLE_INFO = ("info_agency", "info_year")
 #: Smallest and largest accepted report year and 成文日期.
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = VALID_YEARS
 #: Excel's limit of characters in a cell.
 CELL_MAX_CHARS = 32767
 #: Excel's limit of characters in a custom document property.

@@ -1,48 +1,44 @@
-"""What a batch shows on the console: live progress, the final table, and terminal-safe text.
+"""What ``nianbao batch`` shows on the console: live progress (a ``batch.progress.Progress``) and the final table.
 
-Kept apart from the runner so ``runner.py`` reads as the pipeline and all
-console wording sits in one place. Every piece of user-supplied text (file
-paths, agency names, reader messages) reaches the terminal through
-``display_text`` (control, format and bidi characters replaced, cut to a
-length) and ``plain_text`` (never parsed as rich markup). ``rich`` is imported
-only when something is shown, so the parent process stays light.
+All console wording of a batch sits here, in the front-end. Every piece of
+user-supplied text (file paths, agency names, reader messages) reaches the
+terminal through ``display_text`` (control, format and bidi characters
+replaced, cut to a length) and ``plain_text`` (never parsed as rich markup).
+``rich`` is imported only when something is shown.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
-from .discover import Discovery
-from .rollup import DUPLICATE, OTHER_YEAR
-from .summary import STATUS_LABEL
+from ..batch import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
+from ..batch.rollup import DUPLICATE, OTHER_YEAR
+from ..batch.summary import STATUS_LABEL
+from ..util.text import display_text
 
 if TYPE_CHECKING:
-    from .results import FileOutcome
-    from .rows import FileRow
+    from ..batch.discover import Discovery
+    from ..batch.results import FileOutcome
+    from ..batch.rows import FileRow
 
 #: Problem files listed under the final table (all of them are in the summary workbook).
 TABLE_LIMIT = 30
 
-_DISPLAY_DROP = {"Cc", "Cf", "Zl", "Zp"}
-
 
 class BatchProgress:
-    """A rich progress bar on a terminal, one plain line per file otherwise, nothing with --quiet."""
+    """A rich progress bar on a terminal (``mode="rich"``), one plain line per file otherwise (``"plain"``)."""
 
-    def __init__(self, mode: str | None, *, total: int, done: int, err: Any) -> None:
-        self.mode, self.total, self.done, self.err = mode, total, done, err
-        self.errors = 0
+    def __init__(self, mode: str, err: Any) -> None:
+        self.mode, self.err = mode, err
+        self.total = self.done = self.errors = 0
         self._bar: Any = None
         self._task: Any = None
 
     def note(self, text: str) -> None:
-        if self.mode:
-            self.err.print(plain_text(text))
+        self.err.print(plain_text(text))
 
-    def start(self, errors: int) -> None:
-        self.errors = errors
+    def start(self, *, total: int, done: int, errors: int) -> None:
+        self.total, self.done, self.errors = total, done, errors
         if self.mode != "rich":
             return
         from rich.progress import (
@@ -173,13 +169,6 @@ def plain_text(text: str) -> Any:
     from rich.text import Text
 
     return Text(text)
-
-
-def display_text(value: Any, limit: int = 100) -> str:
-    """Agency text made safe for a terminal: no control, format or bidi characters; cut."""
-    text = ("" if value is None else str(value)).encode("utf-8", "replace").decode("utf-8")
-    text = "".join("�" if unicodedata.category(ch) in _DISPLAY_DROP else ch for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def isatty(stream: Any) -> bool:
