@@ -1061,7 +1061,27 @@ def doc_table() -> str:
         f"单个部件超过 {limits.RATIO_CHECK_MIN_SIZE // MB} MB 时压缩比不超过 {limits.MAX_COMPRESSION_RATIO}:1；",
         f"部件不超过 {limits.MAX_MEMBERS:,} 个；任何 XML 部件声明 DTD/实体即拒绝。"
         f"已发布年报（.docx/.html/.txt）同样不超过 {limits.MAX_FILE_BYTES // MB} MB；"
-        "已发布年报 .docx 和分发名单 .xlsx 适用同样的解压限额。",
+        "已发布年报 .docx 和分发名单 .xlsx 适用同样的解压限额。"
+        "报告 JSON 同样不超过 100 MB，且只读取普通文件：命名管道、设备及指向它们的链接在读取前即按文件类型拒绝"
+        "（`compiler.read.read_input`，不打开、不等待）。",
+        "",
+        "对抗性检查发现的故障类别（`tests/test_faults.py`，issue 14）：",
+        "",
+        "- 不丢失用户的文件：`batch` 的记录（`.nianbao-manifest.jsonl`）写明输入目录和每个输出文件写出时的 sha256；"
+        "换一个输入目录向同一输出目录运行即拒绝（退出码 2，什么都不动）；生成后被修改过（盖章、签字）的报告、"
+        "汇总表、汇总报告从不删除、移动或覆盖（`OUTPUT_EDITED`）；`check --annotate` 不覆盖同一次运行的任何输入"
+        "（含硬链接）；过长的单位名称在中间缩短，保留年度并以哈希区分；写工作簿时超过单元格上限 32,767 字的文字"
+        "从不静默截断（`import -o x.xlsx`、`template --from` 拒绝并提示改用 JSON；标注副本注明已截断）。",
+        "- 不把错的数字当作对的：`batch` 记录的是实际读取内容的哈希（读取期间被替换则本次失败、下次重做）；"
+        "内存不足或磁盘读取出错的结果从不缓存；JSON 中超过 1000 位的整数按文字处理（`NOT_A_NUMBER`）。",
+        "- 不挂起、不耗尽：命名管道、`/dev/zero` 链接、循环链接立即给出中文提示；"
+        "LibreOffice 在独立进程组中运行，超时或中断时整组结束并删除其临时文件；`--timeout` 只接受 0 到 604800 秒。",
+        "- 不崩溃、不误导：GBK/ASCII 控制台输出降级为“?”而不崩溃；管道被关闭（`| head`）时安静退出，退出码 141；"
+        "路径过长、JSON 中 format 类型错误、版式文件字体名含控制字符均为中文用法错误；"
+        "所有提示与表格中的控制字符（ANSI 转义、回车、双向文字标记）显示为 `\\x1b` 等转义，不被终端执行；"
+        "`check --annotate` 在合并单元格的左上角标注，并在“核查结果”表注明未能标注之处；"
+        "`compile -o 新文件夹/` 写入该文件夹；`目录.csv` 中的文件名单元格同样防公式注入，"
+        "`COM¹`、`LPT³`、`CONIN$`、`CONOUT$`、`CLOCK$` 等设备名加前缀。",
         "",
         "*English.* Every input comes from outside the office. Each file above gives a clear Chinese message or",
         "finding and the documented exit code (0 no error, 1 errors, 2 unreadable input or unwritable output); never a",
@@ -1069,7 +1089,10 @@ def doc_table() -> str:
         "never run, external links never opened, nothing is fetched from the network. Limits: "
         f"file ≤ {limits.MAX_FILE_BYTES // MB} MB, inflated ≤ {limits.MAX_TOTAL_UNCOMPRESSED // MB} MB, "
         f"≤ {limits.MAX_MEMBERS:,} zip members, compression ratio ≤ {limits.MAX_COMPRESSION_RATIO}:1 for members "
-        f"over {limits.RATIO_CHECK_MIN_SIZE // MB} MB, no DTD in any XML part.",
+        f"over {limits.RATIO_CHECK_MIN_SIZE // MB} MB, no DTD in any XML part; only regular files are read "
+        "(a FIFO or device is refused by type, never opened). Batch never deletes, moves or overwrites a file it did "
+        "not write or that changed since (output hashes in the manifest); a run from another input folder is "
+        "refused; control characters are shown escaped in every message; a closed pipe exits 141.",
         "",
     ]
     return "\n".join(lines)
