@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
-from ..util.files import write_error_message
+from ..util.files import os_reason, write_error_message
 from ..util.text import display_text
 from . import ERRORS, FAILED, UNREADABLE
 from .cleanup import WORK_DIR, OutputRemover, fresh_staging, remove_work_dir
@@ -115,7 +115,7 @@ class Batch:
         try:
             found = discover(opts.in_dir, exclude=opts.out_dir)
         except OSError as exc:
-            raise BatchAbort(f"无法读取输入目录 {display_text(str(opts.in_dir), 300)}：{exc.strerror or exc}") from exc
+            raise BatchAbort(f"无法读取输入目录 {display_text(str(opts.in_dir), 300)}：{os_reason(exc)}") from exc
         if not found.inputs:
             lines = [f"输入目录中没有找到 .xlsx 填报表：{display_text(str(opts.in_dir), 300)}"]
             lines += [f"  跳过 {display_text(s.rel)}：{s.reason}" for s in found.skipped[:50]]

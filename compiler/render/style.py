@@ -185,7 +185,9 @@ def _read(path: Path, *, bundled: bool = False) -> dict[str, Any]:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise StyleError(f"{what} {path} 不是有效的 TOML：{exc}") from None
+            where = re.search(r"line (\d+), column (\d+)", str(exc))  # tomllib's words are English: only the place
+            at = f"：第 {where.group(1)} 行第 {where.group(2)} 列附近" if where else ""
+            raise StyleError(f"{what} {path} 不是有效的 TOML{at}") from None
     if not isinstance(data, dict):
         raise StyleError(f"{what} {path} 的顶层应为一组设置（对象）")
     return data

@@ -117,7 +117,9 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise RosterError(f"名单文件 {path.name} 不是有效的 CSV：{exc}") from exc
+        raise RosterError(
+            f"名单文件 {path.name} 不是有效的 CSV（引号或分隔符不成对），请用 Excel 另存为 .xlsx 后重试。"
+        ) from exc
 
 
 def _guard_zip(path: Path) -> None:
