@@ -52,6 +52,10 @@ class FileOutcome:
     size: int | None = None
     #: Format → sha256 of the output as we wrote it: ours to replace or delete only while unchanged.
     hashes: dict[str, str] = field(default_factory=dict)
+    #: The 成文日期 as ISO text (decides between two sheets of one agency), ``None`` when absent or invalid.
+    date: str | None = None
+    #: Phone and e-mail from the sheet (the round status falls back to them when the roster has none).
+    contact: dict[str, str] = field(default_factory=dict)
 
     def fail(self, code: str, message: str) -> None:
         """The file failed (a crash, a timeout, our bug…): no outputs, and a finding saying so."""
@@ -81,12 +85,17 @@ class FileOutcome:
             data["sha256"], data["size"] = self.sha256, self.size
         if self.hashes:
             data["hashes"] = dict(self.hashes)
+        if self.date is not None:
+            data["date"] = self.date
+        if self.contact:
+            data["contact"] = dict(self.contact)
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileOutcome:
         """From a manifest line (older or damaged lines give what they hold)."""
         outputs, hashes = data.get("outputs"), data.get("hashes")
+        contact = data.get("contact")
         return cls(
             rel=str(data.get("rel", "")),
             status=data.get("status") or FAILED,
@@ -103,6 +112,8 @@ class FileOutcome:
             sha256=data.get("sha256") if isinstance(data.get("sha256"), str) else None,
             size=data.get("size") if isinstance(data.get("size"), int) else None,
             hashes={k: v for k, v in hashes.items() if isinstance(v, str)} if isinstance(hashes, dict) else {},
+            date=data.get("date") if isinstance(data.get("date"), str) else None,
+            contact={k: v for k, v in contact.items() if isinstance(v, str)} if isinstance(contact, dict) else {},
         )
 
 

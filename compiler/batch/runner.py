@@ -12,8 +12,13 @@ duplicates (``rows``) → write ``汇总.xlsx`` (``summary``) and the roll-up
 report (``rollup_report``) → the JSON summary (``summary_json``).
 
 Duplicates (two readable files of one agency and year) get a
-``DUPLICATE_AGENCY`` warning; both are compiled, and the roll-up sums only the
-first in path order (see ``rollup.select``). Outputs only ever appear by
+``DUPLICATE_AGENCY`` warning saying which file was kept and why; both are
+compiled, and the roll-up sums only the kept one (later 成文日期, then later
+file time: see ``rollup.select``). The roll-up sums only sheets without errors
+unless ``include_errors`` (``rollup_report`` checks the roll-up before writing
+it). With a roster, the round's status (``status.round_status``) is the first
+sheet of 汇总.xlsx and ``round`` in the JSON; every agency with problems gets a
+feedback packet (``feedback``). Outputs only ever appear by
 rename, and the manifest only ever names files that exist under that name, so
 a batch killed at any instant leaves complete outputs and the next run carries
 on. What is shown on the console lives in ``display``; printing the final
@@ -41,9 +46,10 @@ from . import ERRORS, FAILED, UNREADABLE
 from .cleanup import WORK_DIR, OutputRemover, fresh_staging, remove_work_dir
 from .discover import Discovery, discover
 from .execution import run_planned
+from .feedback import Packets, write_feedback
 from .lock import LOCK_NAME, OutputLock
 from .manifest import Manifest
-from .options import BatchAbort, BatchOptions, check_options, check_output_dir
+from .options import BatchAbort, BatchOptions, check_options, check_output_dir, read_roster_entries
 from .ownership import Ownership, sha256_of
 from .placing import OutputPlacer
 from .plan import BATCH_VERSION, make_plan
@@ -53,6 +59,7 @@ from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
 from .rows import FileRow, file_rows, flag_duplicates
 from .signals import Interrupted, install_sigterm, restore_signals
+from .status import RoundStatus, round_status
 from .summary import SUMMARY_NAME, write_summary
 from .summary_json import RunFacts, summary_json
 from .tasks import WorkerConfig
@@ -107,11 +114,20 @@ class Batch:
         self.previous = PreviousYear()
         self.reused = 0
         self.pool_stats: PoolStats | None = None
+        self.roster_entries: list[Any] | None = None
 
     # -------------------------------------------------------------- setup
     def _prepare(self) -> Discovery:
         opts = self.opts
         check_options(opts)
+        if opts.roster is not None:
+            self.roster_entries = read_roster_entries(opts.roster)
+        if "pdf" in opts.formats:
+            from ..util.fonts import substitution_notice
+
+            notice = substitution_notice()
+            if notice:
+                self.warnings.append(notice)
         try:
             found = discover(opts.in_dir, exclude=opts.out_dir)
         except OSError as exc:
@@ -209,9 +225,10 @@ class Batch:
     # -------------------------------------------------------------- finish
     def _finish(self, found: Discovery) -> BatchOutcome:
         opts = self.opts
-        files = file_rows(found.inputs, self.manifest)
-        chosen = select(files)
-        flag_duplicates(chosen.duplicate_groups)
+        files = file_rows(found.inputs, self.manifest, found.path)
+        chosen = select(files, include_errors=opts.include_errors)
+        flag_duplicates(chosen)
+        status = round_status(self.roster_entries or [], files)
         acc = Rollup()
         with_errors = 0
         for f in chosen.included:
@@ -230,6 +247,7 @@ class Batch:
                 skipped=[*found.skipped, *self.previous.problems],
                 formats=opts.formats,
                 name=opts.rollup_name,
+                status=status if self.roster_entries is not None else None,
             )
         except _EditedError:
             self.warnings.append(
@@ -253,7 +271,9 @@ class Batch:
             taken=self.placer.taken,
             remover=self.remover,
             warn=self.warnings.append,
+            force=opts.force,
         )
+        packets = self._feedback(status, files, found)
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed or rollup_failed else exit_code(files, found)
         facts = RunFacts(
@@ -277,7 +297,30 @@ class Batch:
             summary_path=summary_path,
             code=code,
         )
+        if self.roster_entries is not None:
+            doc["round"] = status.to_json()
+        doc["feedback"] = {"folders": packets.folders, "mail_merge": packets.mail_merge, "problems": packets.problems}
         return BatchOutcome(code, doc, files, found, self.warnings)
+
+    def _feedback(self, status: RoundStatus, files: list[FileRow], found: Discovery) -> Packets:
+        """Feedback packets for every agency with problems (see ``feedback``); a failure is reported, not raised."""
+        import datetime as dt
+
+        today = dt.date.today()
+        try:
+            return write_feedback(
+                self.opts.out_dir,
+                status,
+                files,
+                found.path,
+                deadline=self.opts.deadline,
+                return_to=self.opts.return_to,
+                sender=self.opts.rollup_name,
+                date=f"{today.year}年{today.month}月{today.day}日",
+            )
+        except OSError as exc:
+            self.warnings.append(f"反馈材料未能全部生成：{write_error_message(self.opts.out_dir, exc)}")
+            return Packets()
 
     def _claim_out_dir(self) -> None:
         """OUT_DIR's outputs belong to the input folder recorded in its manifest; another folder may not touch them."""

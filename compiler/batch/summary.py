@@ -35,7 +35,8 @@ from ..schema import (
     get_schema,
 )
 from ..util.files import write_atomic
-from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
+from .rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
+from .status import MISSING, STATUS_LABELS, STATUS_MEANING, RoundStatus
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -53,6 +54,7 @@ class SkippedLike(Protocol):
 
 
 SUMMARY_NAME = "汇总.xlsx"
+SHEET_STATUS = "报送情况"
 SHEET_FILES = "文件汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_ROLLUP = "全辖区合计"
@@ -216,12 +218,16 @@ def write_summary(
     skipped: Sequence[SkippedLike] = (),
     formats: Sequence[str] = ("docx",),
     name: str | None = None,
+    status: RoundStatus | None = None,
 ) -> Path:
     """Write the summary workbook atomically.
 
     ``files``: one ``FileRow`` per input (outputs are names relative to the
     workbook's folder). ``selection``: which files ``rollup`` summed and which
     it left out (``rollup.select``). ``skipped``: files left out of the run.
+    ``status``: the round's status by roster agency (``status.round_status``),
+    written as the first sheet. Every sheet prints on A4 landscape, one page
+    wide, with its header rows repeated.
     """
     schema = rollup.schema
     path = Path(path)
@@ -233,17 +239,103 @@ def write_summary(
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     fmt = _Formats(wb)
+    if status is not None:
+        _status_sheet(wb.add_worksheet(SHEET_STATUS), fmt, status)
     _files_sheet(wb.add_worksheet(SHEET_FILES), fmt, files, formats, schema)
     _findings_sheet(wb.add_worksheet(SHEET_FINDINGS), fmt, files)
     ws_rollup = wb.add_worksheet(SHEET_ROLLUP)
     ws_data = wb.add_worksheet(SHEET_CHART_DATA)
     bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name, selection)
-    _charts(wb, ws_rollup, ws_data, fmt, files, rollup, bottom + 2)
+    # The charts show exactly what the roll-up sums.
+    summed = selection.included if selection is not None else files
+    _charts(wb, ws_rollup, ws_data, fmt, summed, rollup, bottom + 2)
     _excluded_sheet(wb.add_worksheet(SHEET_EXCLUDED), fmt, selection)
     _skipped_sheet(wb.add_worksheet(SHEET_SKIPPED), fmt, skipped)
+    for ws in wb.worksheets():
+        if ws.name != SHEET_ROLLUP:  # the roll-up sets its own (no single header row)
+            _print_setup(ws, header_rows=_HEADER_ROWS.get(ws.name, 1))
     wb.close()
     write_atomic(path, buffer.getvalue())
     return path
+
+
+#: Header rows repeated on every printed page, by sheet (default 1).
+_HEADER_ROWS = {SHEET_STATUS: 3}
+
+
+def _print_setup(ws: Worksheet, *, header_rows: int = 1) -> None:
+    """A4 landscape, one page wide, header rows repeated on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, header_rows - 1)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def _status_sheet(ws: Worksheet, fmt: _Formats, status: RoundStatus) -> None:
+    """The round at a glance: every roster agency with its status, problems, file, time and contacts."""
+    headers = [
+        "序号",
+        "单位名称",
+        "状态",
+        "问题数",
+        "错误",
+        "警告",
+        "文件",
+        "文件时间",
+        "联系人",
+        "联系电话",
+        "电子邮箱",
+        "说明",
+    ]
+    widths = [5, 24, 9, 7, 6, 6, 28, 18, 9, 14, 22, 48]
+    counts = status.counts()
+    summary = "；".join(f"{label} {n}" for label, n in counts.items() if n or label in ("未报送", "通过"))
+    _text(ws, 0, 0, f"报送情况（名单共 {len(status.agencies)} 个单位：{summary}）", fmt.title)
+    meaning = " ".join(f"{label}：{STATUS_MEANING[k]}" for k, label in STATUS_LABELS.items())
+    ws.merge_range(1, 0, 1, len(headers) - 1, "", fmt.note)
+    _text(ws, 1, 0, meaning, fmt.note)
+    ws.set_row(1, 15 * max(1, math.ceil(_text_width(meaning) / sum(widths))) + 4)
+    for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(2, c, h, fmt.header)
+        ws.set_column(c, c, w)
+    r = 2
+    for n, a in enumerate(status.agencies, start=1):
+        r += 1
+        _status_row(ws, fmt, r, n, a, widths)
+    if status.not_on_roster:
+        r += 2
+        _text(ws, r, 0, f"不在名单中的单位（{len(status.not_on_roster)} 个，请核对单位名称或名单）", fmt.section)
+        for n, a in enumerate(status.not_on_roster, start=1):
+            r += 1
+            _status_row(ws, fmt, r, n, a, widths)
+    ws.freeze_panes(3, 2)
+    ws.autofilter(2, 0, max(3, 2 + len(status.agencies)), len(headers) - 1)
+
+
+def _status_row(ws: Worksheet, fmt: _Formats, r: int, n: int, a: Any, widths: Sequence[float]) -> None:
+    ws.write_number(r, 0, n, fmt.text)
+    _text(ws, r, 1, a.agency, fmt.wrap)
+    look = fmt.status.get("errors" if a.status == MISSING else a.status)
+    ws.write_string(r, 2, a.label, look)
+    if a.status != MISSING:
+        ws.write_number(r, 3, a.problems, fmt.text)
+        ws.write_number(r, 4, a.errors, fmt.text)
+        ws.write_number(r, 5, a.warnings, fmt.text)
+    _text(ws, r, 6, a.file or "", fmt.wrap)
+    _text(ws, r, 7, a.file_time or "", fmt.text)
+    _text(ws, r, 8, a.person or "", fmt.text)
+    _text(ws, r, 9, a.phone or "", fmt.text)
+    _text(ws, r, 10, a.email or "", fmt.text)
+    note = a.message
+    if a.other_files:
+        note = f"另有 {len(a.other_files)} 份：{'、'.join(a.other_files[:3])}。{note}"
+    _text(ws, r, 11, note, fmt.wrap)
+    # Excel grows a wrapped row when it opens the file, LibreOffice does not: give it the height.
+    wrapped = ((1, a.agency), (6, a.file or ""), (11, note))
+    lines = max(math.ceil(_text_width(text) / max(widths[c] - 1, 2.0)) for c, text in wrapped)
+    if lines > 1:
+        ws.set_row(r, 14 * lines + 2)
 
 
 def _files_sheet(
@@ -323,7 +415,13 @@ def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = 
     schema = rollup.schema
     year = selection.year if selection is not None else rollup.main_year
     which = f"{year}年度" if year is not None else ""
-    note = f"合计 {rollup.files} 份可读取的{which}报告（其中 {with_errors} 份存在错误，已一并计入）。"
+    if with_errors:
+        note = (
+            f"【草稿】合计 {rollup.files} 份可读取的{which}报告，其中 {with_errors} 份存在错误、数字未经核实，"
+            "已按 --include-errors 一并计入。"
+        )
+    else:
+        note = f"合计 {rollup.files} 份核查无错误的{which}报告。"
     years = [y for y in rollup.years if y != year]
     if selection is None and years:  # without a selection every year was summed: say so
         note += "年度：" + ", ".join(
@@ -334,7 +432,13 @@ def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = 
     if selection is not None:
         dups = [e.rel for e in selection.excluded if e.kind == DUPLICATE]
         if dups:
-            note += f"重复报告 {len(dups)} 份未计入（同一单位同一年度有多份时只计路径排在前面的一份）：{_names(dups)}。"
+            note += (
+                f"重复报告 {len(dups)} 份未计入（同一单位同一年度有多份时保留成文日期较晚、"
+                f"其次文件时间较晚的一份）：{_names(dups)}。"
+            )
+        bad = [e.rel for e in selection.excluded if e.kind == HAS_ERRORS]
+        if bad:
+            note += f"有错误的报告 {len(bad)} 份未计入：{_names(bad)}。"
         others = [e for e in selection.excluded if e.kind == OTHER_YEAR]
         if others:
             by_year: dict[Any, int] = {}
@@ -372,6 +476,8 @@ def _rollup_sheet(
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     title = ROLLUP_TITLE.format(name=name) if name else "全辖区政府信息公开申请情况汇总（合计）"
+    if with_errors:
+        title += "（草稿）"
     _text(ws, 0, 0, title, fmt.title)
     note = rollup_note(rollup, with_errors, selection)
     ws.merge_range(1, 0, 1, len(widths) - 1, "", fmt.note)

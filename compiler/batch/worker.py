@@ -9,6 +9,7 @@ user's file may raise out of here: every problem becomes a status and a finding.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import time
 from pathlib import Path
@@ -116,6 +117,11 @@ def _check_and_compile(
     outcome.agency = cut(report.agency) if isinstance(report.agency, str) else None
     outcome.year = report.year if isinstance(report.year, int) else cut(report.year)
     outcome.template_version = report.origin.template_version
+    outcome.date = report.date.isoformat() if isinstance(report.date, dt.date) else None
+    contact = report.contact
+    outcome.contact = {
+        k: cut(v, 200) for k, v in (("phone", contact.phone), ("email", contact.email)) if isinstance(v, str) and v
+    }
     outcome.tables = {tid: [[plain(v) for v in row] for row in rows] for tid, rows in report.tables.items()}
     outcome.stem = output_stem(report.agency, report.year, Path(task["rel"]).stem)
     previous, outcome.prev = pick_previous(report, config.previous)
@@ -131,7 +137,15 @@ def _check_and_compile(
     try:
         # LibreOffice runs in its own process group, beyond the pool's kill: it must end before the file's limit.
         pdf_timeout = 180.0 if deadline is None else max(1.0, min(180.0, deadline - time.perf_counter()))
-        written = write_outputs(report, paths, config.formats, pdf_guard=memory_limit_lifted, pdf_timeout=pdf_timeout)
+        # forced through with errors: every page says 草稿
+        written = write_outputs(
+            report,
+            paths,
+            config.formats,
+            draft=errors > 0,
+            pdf_guard=memory_limit_lifted,
+            pdf_timeout=pdf_timeout,
+        )
     except MemoryError:
         raise
     except OutputFailed as exc:

@@ -13,6 +13,7 @@ the template's cells).
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import re
 import tempfile
@@ -91,12 +92,17 @@ def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) 
         _note(
             wb, f"{'、'.join(cut)}超过 Excel 单元格上限 32,767 个字符，副本中只写入了开头部分（原文件完整，未改动）。"
         )
+    # Saved in memory first: a disk that fills inside openpyxl's zip stream leaves a half-closed zip whose
+    # clean-up prints a traceback; our own write fails cleanly instead.
+    buffer = io.BytesIO()
     try:
-        write_atomic(target, wb.save)
+        wb.save(buffer)
     except ValueError:  # lxml: a string no XML can hold (U+FFFE, a lone surrogate) somewhere in the sheets
         fixed = _make_xml_safe(wb)
         _note(wb, f"以下单元格含有无法保存的字符，副本中已显示为转义（如 \\ufffe），原文件未改动：{_refs(fixed)}")
-        write_atomic(target, wb.save)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+    write_atomic(target, buffer.getvalue())
     return target
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..placeholders import find_unknown, substitute
-from ..schema import ROLE_DISCLOSED, ROLE_LAWSUITS, ROLE_NEW, ROLE_REVIEWS
+from ..schema import ROLE_DISCLOSED, ROLE_FEE_STATEMENT, ROLE_LAWSUITS, ROLE_NEW, ROLE_REVIEWS
 from .context import Context, role_total, show, tidy
 from .rules import int_year
 
@@ -340,7 +340,7 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
 
 def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
     """NARR_FEE_CHARGED and FEE_NOT_MENTIONED (section 六 must speak of 信息处理费)."""
-    s6 = next((p.key for p in ctx.schema.narrative if p.section == 6), None)
+    s6 = ctx.schema.role_total(ROLE_FEE_STATEMENT)
     if s6 and s6 in texts and _FEE_WORD not in texts[s6]:
         ctx.add(
             "FEE_NOT_MENTIONED",

@@ -23,6 +23,10 @@ def run(
     json_out: bool = False,
     quiet: bool = False,
     timeout: float = 60.0,
+    roster: Path | None = None,
+    include_errors: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
 ) -> int:
     """Run a batch; returns the exit code (``compiler.exitcodes``)."""
     err = make_console(sys.stderr)
@@ -37,6 +41,10 @@ def run(
             rollup_name=rollup_name,
             timeout=timeout,
             progress=None if quiet else BatchProgress("rich" if isatty(sys.stderr) else "plain", err),
+            roster=roster,
+            include_errors=include_errors,
+            deadline=deadline,
+            return_to=return_to,
         )
     except CommandError as exc:
         err.print(plain_text(f"错误：{exc}"))

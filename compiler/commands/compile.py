@@ -38,6 +38,13 @@ class CompileResult:
     blocked: bool = False
     #: Chinese messages about outputs that could not be written (the others were).
     problems: list[str] = field(default_factory=list)
+    #: With a PDF written on a machine without the official fonts: which free faces stood in (Chinese).
+    font_notice: str | None = None
+
+    @property
+    def draft(self) -> bool:
+        """Written from figures with errors (``force``): every page says 草稿."""
+        return bool(self.written) and self.errors > 0
 
     @property
     def errors(self) -> int:
@@ -107,7 +114,7 @@ def compile_report(
         if same_file(file, paths[fmt]):
             raise UsageError(f"输出文件“{paths[fmt]}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件名。")
     try:
-        result.written = write_outputs(report, paths, fmts, style=layout)
+        result.written = write_outputs(report, paths, fmts, style=layout, draft=result.errors > 0)
     except OutputFailed as exc:
         result.written = exc.written
         if isinstance(exc.cause, OfficeUnavailable | PdfError):
@@ -117,6 +124,10 @@ def compile_report(
             result.problems.append(write_error_message(exc.path, exc.cause))
         else:
             raise exc.cause from None  # our bug: let it surface as one
+    if "pdf" in result.written:
+        from ..util.fonts import substitution_notice
+
+        result.font_notice = substitution_notice()
     return result
 
 

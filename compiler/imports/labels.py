@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache
 from typing import Literal
 
@@ -22,6 +23,8 @@ from .normalize import ENUMERATOR, LEVEL1, loose, norm
 HitKind = Literal["row", "group", "header", "caption", "note", "trial"]
 #: A numbered label cut short must keep at least this many characters of its text to be recognised.
 _MIN_PREFIX = 6
+#: Similarity (difflib ratio) above which a numbered label with a printing slip is still its row.
+_CLOSE = 0.8
 #: Numbering that starts an item inside a longer text.
 _INNER_ITEM = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+\.(?=\D)")
 
@@ -101,9 +104,26 @@ class LabelIndex:
         found = {
             hit
             for num, label, hit in self.numbered
-            if num == number and (label.startswith(body) or body.startswith(label)) and len(label) >= _MIN_PREFIX
+            if num == number
+            and (
+                ((label.startswith(body) or body.startswith(label)) and len(label) >= _MIN_PREFIX)
+                or body.startswith(label + "(")  # the label, then its bracketed note cut short: （二）部分公开（区分…
+            )
         }
+        if not found:
+            found = self._numbered_close(number, body)
         return list(found) if len(found) == 1 else []
+
+    def _numbered_close(self, number: str, body: str) -> set[Hit]:
+        """A numbered label with a slip as printed (``2.其他法律行政止公开``): the one row of that number
+        whose text is nearly the same (most characters in order), never a guess between two rows."""
+        scored = {
+            hit: SequenceMatcher(None, body, label).ratio()
+            for num, label, hit in self.numbered
+            if num == number and len(label) >= _MIN_PREFIX
+        }
+        close = {hit for hit, ratio in scored.items() if ratio >= _CLOSE}
+        return close if len(close) == 1 else set()
 
 
 def _label_hits(table: Table) -> list[tuple[str, Hit]]:

@@ -59,7 +59,6 @@ REFUSED_SUFFIXES: dict[str, str] = {
     ".tsv": "制表符分隔的文本表格（.tsv）",
     ".doc": "Word 97-2003 文档（.doc）",
     ".wps": "WPS 文字文件（.wps）",
-    ".pdf": "PDF 文件（.pdf）",
 }
 
 

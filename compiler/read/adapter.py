@@ -238,6 +238,9 @@ def shared_strings_part(zf: zipfile.ZipFile) -> str | None:
     return None
 
 
+_T, _R = f"{{{MAIN_NS}}}t", f"{{{MAIN_NS}}}r"
+
+
 class SharedStrings:
     """The shared strings as plain text, parsed only as far as the highest index asked for.
 
@@ -255,7 +258,7 @@ class SharedStrings:
         self._events: Iterator[Any] = iter(())
         if part is not None:
             self._events = etree.iterparse(
-                zf.open(part),
+                zf.open(part),  # streamed: strings after the last one needed are never inflated
                 events=("end",),
                 tag=f"{{{MAIN_NS}}}si",
                 resolve_entities=False,
@@ -265,17 +268,18 @@ class SharedStrings:
             )
 
     def __getitem__(self, index: int) -> str:
-        while index >= len(self._strings) and self._next():
-            pass
+        if index >= len(self._strings):
+            self._parse(index)
         return self._strings[index]
 
     def __len__(self) -> int:
-        while self._next():
-            pass
+        self._parse(None)
         return len(self._strings)
 
-    def _next(self) -> bool:
-        t, r = f"{{{MAIN_NS}}}t", f"{{{MAIN_NS}}}r"
+    def _parse(self, index: int | None) -> None:
+        """Parse on until string ``index`` is read (``None``: to the end)."""
+        t, r = _T, _R
+        strings = self._strings
         for _, node in self._events:
             parts = []
             for child in node:
@@ -285,10 +289,10 @@ class SharedStrings:
                     run = child.find(t)
                     if run is not None:
                         parts.append(run.text or "")
-            self._strings.append(unescape_xstring("".join(parts)))
+            strings.append(unescape_xstring("".join(parts)))
             node.clear()
-            return True
-        return False
+            if index is not None and len(strings) > index:
+                return
 
 
 # --------------------------------------------------------------------------

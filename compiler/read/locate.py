@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ..schema import Schema
@@ -69,13 +70,25 @@ def sheets_to_read(schemas: Iterable[Schema], extra: tuple[str, ...] = ()) -> Ke
     return keep
 
 
+@cache
+def _homes(schema: Schema) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[int, int]]]:
+    """Each key's template cell (sheet, A1), and each sheet's last row and column holding a key."""
+    homes = {key: (ref.sheet, ref.a1) for key, ref in cell_map(schema).items()}
+    bounds: dict[str, tuple[int, int]] = {}
+    for sheet, a1 in homes.values():
+        row, col = row_col(a1)
+        old = bounds.get(sheet, (0, 0))
+        bounds[sheet] = (max(old[0], row), max(old[1], col))
+    return homes, bounds
+
+
 class Locator:
     """Finds each key's cell: defined name first, else the template position."""
 
     def __init__(self, book: Book, schema: Schema) -> None:
         self.book = book
         self.sheets = set(book.titles)
-        self.positions = cell_map(schema)
+        self.positions, bounds = _homes(schema)
         self.names = {k: t for k, text in book.names.items() if k in self.positions and (t := name_target(text))}
         self.by_name = 0
         self.by_position = 0
@@ -85,8 +98,8 @@ class Locator:
         self.moved: dict[str, tuple[str, str]] = {}
         self.missing_sheets: set[str] = set()
         # Each sheet is read once, up to the last row and column any key can be at there.
-        self._bounds: dict[str, tuple[int, int]] = {}
-        for sheet, a1 in [*self.names.values(), *((r.sheet, r.a1) for r in self.positions.values())]:
+        self._bounds = dict(bounds)
+        for sheet, a1 in self.names.values():
             row, col = row_col(a1)
             if row <= MAX_ROW and col <= MAX_COL:
                 old = self._bounds.get(sheet, (0, 0))
@@ -99,7 +112,7 @@ class Locator:
         if located is not None:
             self.found[key] = located
             home = self.positions.get(key)
-            if home is not None and (located.sheet, located.a1) != (home.sheet, home.a1):
+            if home is not None and (located.sheet, located.a1) != home:
                 self.moved[key] = (located.sheet, located.a1)
         return located
 
@@ -108,14 +121,18 @@ class Locator:
         if target and target[0] in self.sheets:
             self.by_name += 1
             return self._content(*target)
-        ref = self.positions.get(key)
-        if ref is None:
+        home = self.positions.get(key)
+        if home is None:
             return None
-        if ref.sheet not in self.sheets:
-            self.missing_sheets.add(ref.sheet)
+        if home[0] not in self.sheets:
+            self.missing_sheets.add(home[0])
             return None
-        self.by_position += 1
-        return self._content(ref.sheet, ref.a1)
+        located = self._content(*home)
+        # Only a cell that holds something was "read by position": an empty one (e.g. a field added to the
+        # template after this workbook was made, such as 发布网站) cannot be misread.
+        if located.value is not None or located.formula:
+            self.by_position += 1
+        return located
 
     def _content(self, sheet: str, a1: str) -> Located:
         row, col = row_col(a1)

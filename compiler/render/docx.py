@@ -33,6 +33,7 @@ from lxml import etree
 
 from ..model import Report
 from ..util.files import write_atomic
+from .draft import header_xml
 from .style import Style, load_style
 from .text import Block, blocks, cell_text, column_widths, layout, text_width, title_lines, title_text
 
@@ -56,8 +57,8 @@ _DROP_RELS = (
 TABLE_STYLE_ID = "NianbaoTable"
 #: A cell at least this many characters wide justifies a label that wraps; narrower ones centre it.
 _WIDE_CELL_CHARS = 8
-#: Tables with at most this many printed rows are kept on one page.
-_KEEP_TOGETHER_ROWS = 16
+#: Body rows kept on the page of a table's heading and header rows (the rest may flow on; headers repeat).
+_KEEP_WITH_HEADER_ROWS = 2
 
 
 def twips(mm: float) -> int:
@@ -241,15 +242,16 @@ def table_xml(report: Report, block: Block, style: Style, width: int) -> str:
         "</w:tblGrid>",
     ]
     rows = layout(table)
-    # A short table is kept on one page (keep-with-next on every row but the last).
-    keep_together = len(rows) <= _KEEP_TOGETHER_ROWS
+    # A table starts right after its heading: only the header rows and the first body rows hold together
+    # (keep-with-next); the rest flows onto the next page under the repeated header rows.
+    keep_until = min(len(rows) - 1, table.header_rows + _KEEP_WITH_HEADER_ROWS - 1)
     height = twips(ts.min_row_height_mm)
     height_xml = f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>' if height else ""
     per_char = ts.size_pt * 20
     for r, slots in enumerate(rows):
         header = "<w:tblHeader/>" if r < table.header_rows else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{height_xml}{header}</w:trPr>")
-        keep = "<w:keepNext/>" if keep_together and r < len(rows) - 1 else ""
+        keep = "<w:keepNext/>" if r < keep_until else ""
         for slot in slots:
             cell = slot.cell
             cell_width = sum(cols[cell.col : cell.col + cell.colspan])
@@ -346,9 +348,12 @@ def _signature(block: Block, style: Style, rpr: str, width: int) -> Sequence[str
     return out
 
 
-def section_xml(style: Style, footer_ids: Sequence[str]) -> str:
+def section_xml(style: Style, footer_ids: Sequence[str], header_ids: Sequence[str] = ()) -> str:
     page = style.page
     refs = "".join(
+        f'<w:headerReference w:type="{kind}" r:id="{rid}"/>'
+        for kind, rid in zip(("default", "even"), header_ids, strict=False)
+    ) + "".join(
         f'<w:footerReference w:type="{kind}" r:id="{rid}"/>'
         for kind, rid in zip(("default", "even"), footer_ids, strict=True)
     )
@@ -377,16 +382,20 @@ def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, Pack
             source.relate_to(make(old.partname, old.content_type, cast(Package, source.package)), reltype)
 
 
-def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> bytes:
+def docx_bytes(
+    report: Report, style: Style | str | Path | None = None, *, title: str | None = None, draft: bool = False
+) -> bytes:
     """The report as a ``.docx``; the same report and style always give the same bytes.
 
-    ``title`` makes it a roll-up document (see ``text.blocks``). Everything that
+    ``title`` makes it a roll-up document (see ``text.blocks``); ``draft`` puts
+    the 草稿 mark on every page (see ``draft``): the caller sets it whenever the
+    figures have errors. Everything that
     depends only on the style (styles, fonts, settings, footers, the package
     around the body) is built once per style by python-docx (``_skeleton``);
     a report adds its body and document properties and is zipped directly.
     """
     style = style if isinstance(style, Style) else load_style(style)
-    skeleton = _skeleton(style)
+    skeleton = _skeleton(style, draft)
     page = style.page
     width = twips(page.width_mm) - twips(page.left_mm) - twips(page.right_mm)
     # The body is parsed in place of the empty one (the parse also proves it well-formed XML).
@@ -416,20 +425,20 @@ class _Skeleton:
     core: Any
 
 
-#: Skeletons by style (its ``repr``: a style holds dicts, so it is not hashable); a run uses one or two styles.
-_SKELETONS: dict[str, _Skeleton] = {}
+#: Skeletons by style (its ``repr``: a style holds dicts, so it is not hashable) and draft mark.
+_SKELETONS: dict[tuple[str, bool], _Skeleton] = {}
 
 
-def _skeleton(style: Style) -> _Skeleton:
-    key = repr(style)
+def _skeleton(style: Style, draft: bool = False) -> _Skeleton:
+    key = (repr(style), draft)
     if key not in _SKELETONS:
         if len(_SKELETONS) >= 8:
             _SKELETONS.clear()
-        _SKELETONS[key] = _build_skeleton(style)
+        _SKELETONS[key] = _build_skeleton(style, draft)
     return _SKELETONS[key]
 
 
-def _build_skeleton(style: Style) -> _Skeleton:
+def _build_skeleton(style: Style, draft: bool = False) -> _Skeleton:
     doc = Document()
     part = doc.part
     for rels in (part.package.rels, part.rels):
@@ -454,12 +463,24 @@ def _build_skeleton(style: Style) -> _Skeleton:
             ftr.remove(child)
         ftr.append(parse_xml(footer_xml(style, even=even)))
         footer_ids.append(rid)
+    header_ids = []
+    if draft:  # odd and even pages both carry the 草稿 header and watermark
+        for _even in (False, True):
+            header_part, rid = part.add_header_part()
+            hdr = header_part.element
+            for child in list(hdr):
+                hdr.remove(child)
+            for child in parse_xml(header_xml(style.heading1.font)):
+                hdr.append(child)
+            header_ids.append(rid)
 
     body = doc.element.body
     for child in list(body):
         body.remove(child)
     shell = etree.tostring(doc.element, encoding="unicode")
-    document = shell.replace("<w:body/>", f"<w:body>{_BODY_MARK}{section_xml(style, footer_ids)}</w:body>", 1)
+    document = shell.replace(
+        "<w:body/>", f"<w:body>{_BODY_MARK}{section_xml(style, footer_ids, header_ids)}</w:body>", 1
+    )
     core = copy.deepcopy(doc.core_properties._element)  # (creates the core part if the template had none)
     buf = io.BytesIO()
     doc.save(buf)
@@ -506,7 +527,12 @@ def _core_properties(props: CoreProperties, report: Report, title: str | None = 
 
 
 def write_docx(
-    report: Report, path: str | Path, style: Style | str | Path | None = None, *, title: str | None = None
+    report: Report,
+    path: str | Path,
+    style: Style | str | Path | None = None,
+    *,
+    title: str | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document)."""
-    return write_atomic(path, docx_bytes(report, style, title=title))
+    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document; ``draft``: 草稿 mark)."""
+    return write_atomic(path, docx_bytes(report, style, title=title, draft=draft))

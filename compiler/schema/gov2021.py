@@ -12,6 +12,7 @@ from .types import (
     ROLE_CARRIED_OUT,
     ROLE_DISCLOSED,
     ROLE_DOCUMENTS,
+    ROLE_FEE_STATEMENT,
     ROLE_LAWSUITS,
     ROLE_NEW,
     ROLE_RESULT_TOTAL,
@@ -59,6 +60,10 @@ SECTIONS = (
             "政府信息公开工作存在的主要问题及改进情况",
             "存在问题及改进情况",
             "存在问题及改进措施",
+            "存在的主要问题及改进措施",
+            "存在的主要问题及整改措施",
+            "存在的主要问题及整改情况",
+            "存在问题及整改措施",
         ),
     ),
     Section(6, "六、其他需要报告的事项", ("其他需要报告的事项", "其他报告事项")),
@@ -74,6 +79,14 @@ INFO = (
     InfoField("info_phone", ("contact", "phone"), "联系电话", "phone", False, "如：0570-3012273"),
     InfoField("info_email", ("contact", "email"), "电子邮箱", "email", False, ""),
     InfoField("info_address", ("contact", "address"), "通讯地址", "text", False, ""),
+    InfoField(
+        "info_website",
+        ("website",),
+        "发布网站",
+        "text",
+        False,
+        "报告发布的网站，如：XX市人民政府门户网站（www.example.gov.cn）；不填则报告中不写“电子版可在…查阅”一句",
+    ),
 )
 
 _HINT = "【请填写：{}】"
@@ -368,6 +381,7 @@ def _roles(t2: Table, t3: Table, t4: Table) -> dict[str, tuple[tuple[str, ...], 
         ROLE_REVIEWS: rows(t4, 1),
         ROLE_LAWSUITS: rows(t4, 2, 3),
         ROLE_DOCUMENTS: tuple(tuple(f.key for f in row) for row in t2.rows if len(row) == 3),
+        ROLE_FEE_STATEMENT: tuple((p.key,) for p in NARRATIVE if p.section == 6),
     }
 
 

@@ -36,6 +36,8 @@ ROLE_UNPAID_FEE = "applications.unpaid_fee"
 ROLE_REVIEWS = "reviews"
 #: 行政诉讼 (table 4): one row per group (direct, after review), each with its total last.
 ROLE_LAWSUITS = "lawsuits"
+#: The narrative part where the format requires the 信息处理费 statement (one key).
+ROLE_FEE_STATEMENT = "narrative.fee_statement"
 #: Normative documents (table 2): rows of (本年制发, 本年废止, 现行有效).
 ROLE_DOCUMENTS = "documents"
 
