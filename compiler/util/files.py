@@ -96,7 +96,16 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     with open(fd, "rb") as fh:
         if info.st_size > limit:
             raise TooLargeError(path, info.st_size, limit)
-        data = fh.read(limit + 1)
+        want = info.st_size + 1  # not a ``limit``-sized buffer for a 30 KB file
+        data = fh.read(want)
+        if len(data) == want:  # it grew since: read on in blocks, never past the limit
+            grown = bytearray(data)
+            while len(grown) <= limit:
+                block = fh.read(min(1 << 20, limit + 1 - len(grown)))
+                if not block:
+                    break
+                grown += block
+            data = bytes(grown)
     if len(data) > limit:
         raise TooLargeError(path, len(data), limit)
     return data
