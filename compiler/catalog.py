@@ -151,6 +151,13 @@ _ENTRIES = (
         "INTERNAL_ERROR", "error", "处理时发生内部错误，不是文件的问题（请把文件发给维护人员）", raised_by="batch"
     ),
     CatalogEntry("RENDER_FAILED", "error", "生成报告文件（Word/网页/PDF）失败", raised_by="batch"),
+    CatalogEntry("INPUT_CHANGED", "error", "读取期间文件被修改或替换，结果未保存，下次运行重新处理", raised_by="batch"),
+    CatalogEntry(
+        "RESOURCE_FAILURE", "error", "内存不足或磁盘读取出错，结果未保存，下次运行重新处理", raised_by="batch"
+    ),
+    CatalogEntry(
+        "OUTPUT_EDITED", "warning", "上次生成的报告在生成后被修改过（如盖章），未覆盖，新报告未写出", raised_by="batch"
+    ),
     # ---- notices
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
     CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from .util.visible import visible
+
 Severity = Literal["error", "warning", "notice"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "notice": 2}
 SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "notice": "提示"}
@@ -36,6 +38,12 @@ class Finding:
     key: str | None = None
     expected: Any = None
     actual: Any = None
+
+    def __post_init__(self) -> None:
+        # A message quotes what the file holds: its control characters are shown, never obeyed by a terminal.
+        self.message = visible(self.message)
+        if isinstance(self.actual, str):
+            self.actual = visible(self.actual)
 
     @property
     def ref(self) -> str | None:

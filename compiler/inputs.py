@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .imports.kinds import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
-from .read import REFUSED_SUFFIXES, SAVE_AS, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, os_error_message
+from .read import REFUSED_SUFFIXES, SAVE_AS, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, read_input
 
 if TYPE_CHECKING:
     from .model import Report
@@ -83,8 +83,19 @@ def load_report(path: str | Path) -> Report:
     """Read a returned workbook, a report JSON or a published report into a ``Report``.
 
     Raises ``UnreadableInput`` for a file that cannot be opened at all; problems
-    inside a readable file are findings in ``report.origin.findings``.
+    inside a readable file are findings in ``report.origin.findings``. Raises
+    nothing else (but ``MemoryError``): a failure of our own reading code is
+    ``READER_INTERNAL_ERROR``, said as ours, so no command shows a traceback.
     """
+    try:
+        return _load_report(path)
+    except (UnreadableInput, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        raise UnreadableInput(internal_read_message(path, exc), "READER_INTERNAL_ERROR") from exc
+
+
+def _load_report(path: str | Path) -> Report:
     from os.path import isdir  # never raises, unlike Path.is_dir on an unreadable parent
 
     path = Path(path)
@@ -125,11 +136,8 @@ def refused_message(path: Path) -> str:
 
 
 def _check_readable(path: Path) -> None:
-    try:
-        with path.open("rb"):
-            pass
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
+    """Before the importer opens it by name: a regular file (a FIFO would hang), within the size limit."""
+    read_input(path, what="一份年度报告")
 
 
 __all__ = [

@@ -161,10 +161,14 @@ class Report:
         if not isinstance(data, dict):
             raise ReportFormatError("JSON 顶层应为对象")
         format_id = data.get("format") or DEFAULT_FORMAT
+        if not isinstance(format_id, str):
+            kind = {dict: "对象", list: "数组", bool: "布尔值"}.get(type(format_id), "数字")
+            raise ReportFormatError(f"format 应为表示格式的文字（如 {DEFAULT_FORMAT}），现为{kind}")
         try:
             schema = get_schema(format_id)
         except KeyError as exc:
-            raise ReportFormatError(f"未知的报告格式：{format_id}") from exc
+            shown = format_id if len(format_id) <= 40 else format_id[:39] + "…"
+            raise ReportFormatError(f"未知的报告格式：{shown!r}") from exc
         report = cls.empty(format_id)
         report.agency = _opt_str(data.get("agency"))
         year = data.get("year")
@@ -204,14 +208,27 @@ class Report:
 
     @classmethod
     def load(cls, path: str | Path) -> Report:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        return cls.loads(Path(path).read_text(encoding="utf-8-sig"), path)
+
+    @classmethod
+    def loads(cls, text: str, path: str | Path = "") -> Report:
+        """A report from JSON text (``path`` only names where it came from)."""
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_parse_int)
         except json.JSONDecodeError as exc:
             raise ReportFormatError(f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列") from exc
         report = cls.from_json(data)
         report.origin = Origin(path=str(path), kind="json")
         return report
+
+
+#: Longer integers are kept as the digits typed (text, which the checker reports), never converted:
+#: Python refuses to convert more than 4300 digits, and no figure of a report has 20.
+MAX_INT_DIGITS = 1000
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
 
 
 class ReportFormatError(ValueError):

@@ -146,6 +146,7 @@ CASES: tuple[Case, ...] = (
     Case("xml_bomb_shared_strings", K_BOMB, "共享字符串中的 billion laughs", unreadable("不安全的 XML")),
     Case("xxe_external_entity", K_BOMB, "workbook.xml 中的外部实体（file:// 与 http://）", unreadable("不安全的 XML")),
     Case("huge_sparse_xlsx", K_BOMB, "101 MB 的 .xlsx（稀疏文件）", unreadable("文件过大", "上限 100 MB")),
+    Case("huge_sparse_json", K_BOMB, "101 MB 的 .json（稀疏文件）", unreadable("文件过大", "上限 100 MB")),
     # ---- report JSON
     Case("zero_byte_json", K_JSON, "0 字节的 .json", unreadable("不是有效的报告 JSON")),
     Case("whitespace_json", K_JSON, "只有空白的 .json", unreadable("不是有效的报告 JSON")),
@@ -157,6 +158,11 @@ CASES: tuple[Case, ...] = (
     # ---- paths
     Case("missing_file", K_PATH, "文件不存在", unreadable("文件不存在")),
     Case("directory_as_xlsx", K_PATH, "名为 .xlsx 的文件夹", unreadable("文件夹")),
+    Case("fifo_xlsx", K_PATH, "命名管道（FIFO）冒充 .xlsx：不打开、不等待", unreadable("命名管道", "不是普通文件")),
+    Case("fifo_json", K_PATH, "命名管道（FIFO）冒充 .json", unreadable("命名管道", "不是普通文件")),
+    Case("dev_zero_link_xlsx", K_PATH, "指向 /dev/zero 的链接，名为 .xlsx", unreadable("设备文件", "不是普通文件")),
+    Case("dev_zero_link_json", K_PATH, "指向 /dev/zero 的链接，名为 .json", unreadable("设备文件", "不是普通文件")),
+    Case("symlink_loop_xlsx", K_PATH, "指向自身的符号链接", unreadable("符号链接")),
     # ---- office features
     Case(
         "password_protected",
@@ -258,6 +264,13 @@ CASES: tuple[Case, ...] = (
     Case("num_negative", K_NUMBER, "-3", number_error("NEGATIVE", "负数")),
     Case("num_fraction_count", K_NUMBER, "件数 2.5", number_error("NOT_WHOLE", "整数")),
     Case("num_bool", K_NUMBER, "布尔值 TRUE", number_error("NOT_A_NUMBER", "TRUE")),
+    Case(
+        "ansi_in_number_cell",
+        K_TEXT,
+        "数字单元格中的 ANSI 转义（_x001B_[2K、回车、伪造的“✓ 通过”）：显示为 \\x1b，不被终端执行",
+        number_error("NOT_A_NUMBER", "\\x1b[2K\\r"),
+    ),
+    Case("ansi_in_file_name", K_TEXT, "文件名中的 ANSI 转义与回车", clean()),
     Case("num_inf_xml", K_NUMBER, "XML 中 <v>1e999</v>", number_error("NOT_A_NUMBER", "Infinity")),
     Case(
         "num_with_unit_t3",
@@ -281,6 +294,25 @@ CASES: tuple[Case, ...] = (
     ),
     Case("num_with_unit_json", K_NUMBER, "JSON “12件”", number_error("NOT_A_NUMBER", "12件")),
     Case("num_huge_int_json", K_NUMBER, "JSON 10^30", number_error("NOT_A_NUMBER", "10000000000")),
+    Case(
+        "num_5000_digits_text",
+        K_NUMBER,
+        "5000 位数字（超过 Python 的 4300 位转换上限）",
+        number_error("NOT_A_NUMBER", "99999999"),
+    ),
+    Case("num_5000_digits_json", K_NUMBER, "JSON 中 5000 位的整数", number_error("NOT_A_NUMBER", "99999999")),
+    Case(
+        "year_5000_digits_json",
+        K_NUMBER,
+        "JSON 中 5000 位的报告年度",
+        (check(1, "INFO_MISSING", says=("不是有效的年度",)), compile_(1, "不是有效的年度"), export(0)),
+    ),
+    Case(
+        "num_empty_formula",
+        K_NUMBER,
+        "数字单元格中只有“=”的空公式",
+        (check(1, "FORMULA_IN_INPUT", says=("空公式",)), compile_(1, "空公式"), export(1, "空公式")),
+    ),
     Case(
         "date_garbage",
         K_NUMBER,
@@ -321,6 +353,8 @@ CASES: tuple[Case, ...] = (
         "网页含 <script>、<iframe>、远程图片（不执行、不下载）",
         published(1, "IMPORT_TABLE_MISSING"),
     ),
+    Case("published_fifo_txt", K_PUBLISHED, "命名管道（FIFO）冒充 .txt", published(2, says=("命名管道",))),
+    Case("published_dev_zero_docx", K_PUBLISHED, "指向 /dev/zero 的链接，名为 .docx", published(2, says=("设备文件",))),
     Case("published_html_entity_bomb", K_PUBLISHED, "网页前置 DTD 实体炸弹", published(1, "IMPORT_TABLE_MISSING")),
     Case("published_deep_html", K_PUBLISHED, "嵌套 10 万层 <div>", published(1, "IMPORT_TABLE_MISSING")),
     Case(
@@ -775,6 +809,18 @@ def test_control_and_bidi_characters(name: str, ran: Ran) -> None:
     assert "某" in document and "测试" in document
 
 
+@pytest.mark.parametrize("name", ["ansi_in_number_cell", "ansi_in_file_name"])
+def test_control_characters_are_shown_never_obeyed(name: str, ran: Ran) -> None:
+    """No message, table or JSON line carries a raw control character a terminal would obey."""
+    _root, outcomes = ran(name)
+    for command, outcome in outcomes.items():
+        if command == "export":  # the report JSON keeps the data as typed (escaped by JSON itself)
+            continue
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", outcome.output), (command, outcome.output[-500:])
+        if name == "ansi_in_number_cell":  # the finding shows the escape, whatever the output
+            assert "\\x1b[2K\\r" in outcome.output.replace("\\\\", "\\"), (command, outcome.output[-500:])
+
+
 def test_lone_surrogate_becomes_replacement_character(ran: Ran) -> None:
     root, outcomes = ran("json_lone_surrogate")
     exported = json.loads(outcomes["export"].stdout)
@@ -999,7 +1045,17 @@ def test_subprocess_only_where_documented() -> None:
         code = _code_only((SOURCE / name).read_text(encoding="utf-8"))
         assert not re.search(r"shell\s*=\s*True", code)
         for call in re.findall(r"subprocess\s*\.\s*(\w+)", code):
-            assert call in {"run", "Popen", "TimeoutExpired", "CalledProcessError", "DEVNULL", "PIPE", "STDOUT"}, call
+            safe = {
+                "run",
+                "Popen",
+                "TimeoutExpired",
+                "CalledProcessError",
+                "CompletedProcess",
+                "DEVNULL",
+                "PIPE",
+                "STDOUT",
+            }
+            assert call in safe, call
 
 
 def test_html_has_no_template_engine_and_escapes() -> None:
@@ -1059,7 +1115,27 @@ def doc_table() -> str:
         f"单个部件超过 {limits.RATIO_CHECK_MIN_SIZE // MB} MB 时压缩比不超过 {limits.MAX_COMPRESSION_RATIO}:1；",
         f"部件不超过 {limits.MAX_MEMBERS:,} 个；任何 XML 部件声明 DTD/实体即拒绝。"
         f"已发布年报（.docx/.html/.txt）同样不超过 {limits.MAX_FILE_BYTES // MB} MB；"
-        "已发布年报 .docx 和分发名单 .xlsx 适用同样的解压限额。",
+        "已发布年报 .docx 和分发名单 .xlsx 适用同样的解压限额。"
+        "报告 JSON 同样不超过 100 MB，且只读取普通文件：命名管道、设备及指向它们的链接在读取前即按文件类型拒绝"
+        "（`compiler.read.read_input`，不打开、不等待）。",
+        "",
+        "对抗性检查发现的故障类别（`tests/test_faults.py`，issue 14）：",
+        "",
+        "- 不丢失用户的文件：`batch` 的记录（`.nianbao-manifest.jsonl`）写明输入目录和每个输出文件写出时的 sha256；"
+        "换一个输入目录向同一输出目录运行即拒绝（退出码 2，什么都不动）；生成后被修改过（盖章、签字）的报告、"
+        "汇总表、汇总报告从不删除、移动或覆盖（`OUTPUT_EDITED`）；`check --annotate` 不覆盖同一次运行的任何输入"
+        "（含硬链接）；过长的单位名称在中间缩短，保留年度并以哈希区分；写工作簿时超过单元格上限 32,767 字的文字"
+        "从不静默截断（`import -o x.xlsx`、`template --from` 拒绝并提示改用 JSON；标注副本注明已截断）。",
+        "- 不把错的数字当作对的：`batch` 记录的是实际读取内容的哈希（读取期间被替换则本次失败、下次重做）；"
+        "内存不足或磁盘读取出错的结果从不缓存；JSON 中超过 1000 位的整数按文字处理（`NOT_A_NUMBER`）。",
+        "- 不挂起、不耗尽：命名管道、`/dev/zero` 链接、循环链接立即给出中文提示；"
+        "LibreOffice 在独立进程组中运行，超时或中断时整组结束并删除其临时文件；`--timeout` 只接受 0 到 604800 秒。",
+        "- 不崩溃、不误导：GBK/ASCII 控制台输出降级为“?”而不崩溃；管道被关闭（`| head`）时安静退出，退出码 141；"
+        "路径过长、JSON 中 format 类型错误、版式文件字体名含控制字符均为中文用法错误；"
+        "所有提示与表格中的控制字符（ANSI 转义、回车、双向文字标记）显示为 `\\x1b` 等转义，不被终端执行；"
+        "`check --annotate` 在合并单元格的左上角标注，并在“核查结果”表注明未能标注之处；"
+        "`compile -o 新文件夹/` 写入该文件夹；`目录.csv` 中的文件名单元格同样防公式注入，"
+        "`COM¹`、`LPT³`、`CONIN$`、`CONOUT$`、`CLOCK$` 等设备名加前缀。",
         "",
         "*English.* Every input comes from outside the office. Each file above gives a clear Chinese message or",
         "finding and the documented exit code (0 no error, 1 errors, 2 unreadable input or unwritable output); never a",
@@ -1067,7 +1143,10 @@ def doc_table() -> str:
         "never run, external links never opened, nothing is fetched from the network. Limits: "
         f"file ≤ {limits.MAX_FILE_BYTES // MB} MB, inflated ≤ {limits.MAX_TOTAL_UNCOMPRESSED // MB} MB, "
         f"≤ {limits.MAX_MEMBERS:,} zip members, compression ratio ≤ {limits.MAX_COMPRESSION_RATIO}:1 for members "
-        f"over {limits.RATIO_CHECK_MIN_SIZE // MB} MB, no DTD in any XML part.",
+        f"over {limits.RATIO_CHECK_MIN_SIZE // MB} MB, no DTD in any XML part; only regular files are read "
+        "(a FIFO or device is refused by type, never opened). Batch never deletes, moves or overwrites a file it did "
+        "not write or that changed since (output hashes in the manifest); a run from another input folder is "
+        "refused; control characters are shown escaped in every message; a closed pipe exits 141.",
         "",
     ]
     return "\n".join(lines)

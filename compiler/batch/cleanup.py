@@ -1,9 +1,9 @@
 """What a batch removes, and only that: a killed run's leftovers, and outputs the manifest records as ours.
 
 Only names the manifest holds, that look like our outputs (a plain file name
-with one of our suffixes, never the summary, manifest or lock) and that no
-remaining input or roll-up claims are ever deleted; nothing else in OUT_DIR is
-touched.
+with one of our suffixes, never the summary, manifest or lock), that no
+remaining input or roll-up claims and that still have the hash we wrote
+(``ownership``) are ever deleted; nothing else in OUT_DIR is touched.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..util.files import TEMP_PREFIX
 from ..util.text import display_text
 from .lock import LOCK_NAME
 from .manifest import MANIFEST_NAME, Manifest, ManifestEntry
+from .ownership import Ownership, hash_of
 from .summary import SUMMARY_NAME
 
 WORK_DIR = ".nianbao-work"
@@ -58,20 +59,28 @@ def is_output_name(name: object) -> bool:
 class OutputRemover:
     """Deletes recorded outputs of ours, remembering what it removed; ``warn`` reports one it could not."""
 
-    def __init__(self, out_dir: Path, warn: Callable[[str], None]) -> None:
+    def __init__(self, out_dir: Path, warn: Callable[[str], None], ownership: Ownership) -> None:
         self.out_dir = out_dir
         self.warn = warn
+        self.ownership = ownership
         self.removed: list[str] = []
 
-    def unlink(self, name: str) -> None:
-        """Delete one recorded output of ours; anything that does not look like one is left alone."""
+    def unlink(self, name: str, sha: str | None = None) -> None:
+        """Delete one recorded output of ours; anything that does not look like one, or was edited, is left alone."""
         if not is_output_name(name):
             return
         path = self.out_dir / name
+        if not path.is_file() or path.is_symlink():
+            return
+        if not self.ownership.ours(name, sha):
+            self.ownership.keep(name)
+            return
         try:
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-                self.removed.append(name)
+            path.unlink()
+            self.removed.append(name)
+            manifest = self.ownership.manifest
+            if name in manifest.written:
+                manifest.record_written(name, None)
         except OSError:
             self.warn(f"无法删除过时的输出文件 {display_text(name, 200)}（可能正被打开），请手工删除。")
 
@@ -86,6 +95,6 @@ class OutputRemover:
         for rel, entry in sorted(entries.items()):
             if rel in present:
                 continue
-            for name in outputs_of(entry):
+            for fmt, name in entry.result.outputs.items():
                 if name not in claimed:
-                    self.unlink(name)
+                    self.unlink(name, hash_of(entry, fmt))

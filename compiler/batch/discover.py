@@ -9,6 +9,7 @@ what to do about it (save as .xlsx), so no agency's sheet is lost unnoticed.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ SPREADSHEET_HINTS: dict[str, str] = {
     ".csv": "CSV 文本只能保存一张表，无法还原填报表的格式；请使用下发的 .xlsx 模板填报。",
 }
 _OTHER_HINT = "不是 Excel 填报表（.xlsx），已跳过。"
+_NOT_REGULAR = "不是普通文件（命名管道、设备或指向它们的链接），已跳过；请放入填报表文件本身。"
 _LOCK_PREFIXES = ("~$", ".~lock.")
 
 
@@ -88,7 +90,9 @@ def discover(
                 continue
             rel = (here / name).relative_to(root).as_posix()
             suffix = Path(name).suffix.lower()
-            if suffix in readable:
+            if suffix in readable and not _regular(here / name):  # a FIFO or device would hang the reader
+                found.skipped.append(Skipped(rel, _NOT_REGULAR, True))
+            elif suffix in readable:
                 found.inputs.append(rel)
             elif list_others:
                 hint = SPREADSHEET_HINTS.get(suffix)
@@ -96,6 +100,14 @@ def discover(
     found.inputs.sort()
     found.skipped.sort(key=lambda s: s.rel)
     return found
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (through symlinks), or a path that cannot be stat'ed (the reader will say why)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def _real(path: Path) -> Path:

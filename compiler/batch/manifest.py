@@ -12,6 +12,14 @@ and those files are simply compiled again.
 Besides one line per input, a ``{"kind": "rollup", "outputs": …}`` line
 records the roll-up report files (``--rollup-name``) the last run wrote, so
 the next run can remove them when the name changes or is dropped.
+
+Ownership: the header names the input folder the outputs came from (a run
+from another folder is refused, see ``runner``), and each output is recorded
+with the sha256 of the bytes we wrote (``hashes`` by format, and
+``{"kind": "written"}`` lines for the roll-up and the summary). A file is
+ours to replace or delete only while it still has that hash: a report the
+clerk stamped or edited afterwards is never touched. Entries from before
+hashes were recorded are trusted as written.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ MANIFEST_NAME = ".nianbao-manifest.jsonl"
 KIND = "nianbao-batch-manifest"
 VERSION = 1
 ROLLUP_KIND = "rollup"
+WRITTEN_KIND = "written"
 
 
 @dataclass
@@ -75,6 +84,10 @@ class Manifest:
         self.entries: dict[str, ManifestEntry] = {}
         #: The roll-up report files written (format → name in OUT_DIR).
         self.rollup_outputs: dict[str, str] = {}
+        #: The input folder (resolved) the recorded outputs came from; ``None`` for a new or older manifest.
+        self.in_dir: str | None = None
+        #: sha256 of other files we wrote (roll-up, summary) by name.
+        self.written: dict[str, str] = {}
         self.sync_interval = sync_interval
         self._fh: IO[str] | None = None
         self._last_sync = 0.0
@@ -84,6 +97,8 @@ class Manifest:
         """Read every intact line; a torn or foreign line is skipped, never fatal."""
         self.entries = {}
         self.rollup_outputs = {}
+        self.written = {}
+        self.in_dir = None
         try:
             text = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
@@ -97,17 +112,39 @@ class Manifest:
                 self.entries[item["rel"]] = ManifestEntry.from_json(item)
             elif isinstance(item, dict) and item.get("kind") == ROLLUP_KIND and isinstance(item.get("outputs"), dict):
                 self.rollup_outputs = {str(k): v for k, v in item["outputs"].items() if isinstance(v, str)}
+            elif isinstance(item, dict) and item.get("kind") == WRITTEN_KIND and isinstance(item.get("name"), str):
+                if isinstance(item.get("sha256"), str):
+                    self.written[item["name"]] = item["sha256"]
+                else:
+                    self.written.pop(item["name"], None)
+            elif isinstance(item, dict) and item.get("kind") == KIND and isinstance(item.get("in_dir"), str):
+                self.in_dir = item["in_dir"]
         return self
+
+    def recorded_sha(self, name: str) -> str | None:
+        """The hash we recorded when writing output ``name`` (``""`` when recorded without one, ``None`` if never)."""
+        if name in self.written:
+            return self.written[name]
+        for entry in self.entries.values():
+            for fmt, out in entry.result.outputs.items():
+                if out == name:
+                    return entry.result.hashes.get(fmt, "")
+        if name in self.rollup_outputs.values():
+            return ""
+        return None
 
     def compact(self, keep: set[str] | None = None) -> None:
         """Rewrite the file atomically with one line per entry (only ``keep`` paths when given)."""
         self.close()
         if keep is not None:
             self.entries = {rel: e for rel, e in self.entries.items() if rel in keep}
-        header = json.dumps({"kind": KIND, "version": VERSION}, ensure_ascii=False)
-        lines = [header] + [_dumps(e.to_json()) for _, e in sorted(self.entries.items())]
+        head: dict[str, Any] = {"kind": KIND, "version": VERSION}
+        if self.in_dir is not None:
+            head["in_dir"] = self.in_dir
+        lines = [_dumps(head)] + [_dumps(e.to_json()) for _, e in sorted(self.entries.items())]
         if self.rollup_outputs:
             lines.append(_dumps({"kind": ROLLUP_KIND, "outputs": self.rollup_outputs}))
+        lines += [_dumps({"kind": WRITTEN_KIND, "name": n, "sha256": h}) for n, h in sorted(self.written.items())]
         write_atomic(self.path, "\n".join(lines) + "\n")
 
     # ------------------------------------------------------------------ write
@@ -120,6 +157,14 @@ class Manifest:
         """Append the roll-up report files now on disk (or about to be written)."""
         self._append({"kind": ROLLUP_KIND, "outputs": dict(outputs)})
         self.rollup_outputs = dict(outputs)
+
+    def record_written(self, name: str, sha: str | None) -> None:
+        """Record the hash of a file we wrote (``None``: we no longer own it)."""
+        self._append({"kind": WRITTEN_KIND, "name": name, "sha256": sha})
+        if sha is None:
+            self.written.pop(name, None)
+        else:
+            self.written[name] = sha
 
     def _append(self, item: dict[str, Any]) -> None:
         if self._fh is None:

@@ -13,6 +13,10 @@ class BatchAbort(Exception):
     """A problem with the folders or options: message (Chinese) and exit code 2."""
 
 
+#: The longest per-file time limit (a week): beyond it a number only overflows the timers.
+MAX_TIMEOUT = 7 * 24 * 3600
+
+
 @dataclass
 class BatchOptions:
     """One batch run's options, as ``nianbao batch`` takes them (formats already parsed)."""
@@ -38,8 +42,8 @@ def check_options(opts: BatchOptions) -> None:
     """Raise ``BatchAbort`` for options or folders a run cannot use (nothing is created yet)."""
     if opts.jobs is not None and opts.jobs < 1:
         raise BatchAbort("--jobs 应为正整数")
-    if opts.timeout is not None and opts.timeout <= 0:
-        raise BatchAbort("--timeout 应为正数（秒）")
+    if opts.timeout is not None and not (0 < opts.timeout <= MAX_TIMEOUT):  # also NaN and infinity
+        raise BatchAbort(f"--timeout 应为不超过 {MAX_TIMEOUT} 的正数（秒），现为 {opts.timeout}")
     if opts.deadline is not None:
         import datetime as dt
 

@@ -7,12 +7,12 @@ against is unchanged, and every output of the requested formats still exists.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..util.files import hash_regular_file
 from . import ERRORS, FAILED, UNREADABLE
 from .names import choose_previous
 
@@ -48,12 +48,8 @@ def run_context() -> dict[str, Any]:
 
 
 def sha256(path: Path) -> str:
-    """An input's content hash, read in blocks (the manifest's key for "unchanged")."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """A regular file's content hash (the manifest's key for "unchanged"); ``OSError`` for a FIFO or device."""
+    return hash_regular_file(path)[0]
 
 
 def make_plan(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..util.files import os_reason
 from . import pool as pool_mod
 from .discover import PREVIOUS_READABLE, discover
 from .names import agency_key
@@ -62,7 +63,7 @@ def load_previous_year(
     try:
         found = discover(prev_dir, exclude=out_dir, readable=PREVIOUS_READABLE, list_others=False)
     except OSError as exc:
-        raise BatchAbort(f"无法读取上年报告目录：{exc.strerror or exc}") from exc
+        raise BatchAbort(f"无法读取上年报告目录：{os_reason(exc)}") from exc
     cache = out_dir / PREVIOUS_CACHE
     cache.mkdir(exist_ok=True)
     year = PreviousYear()
@@ -73,7 +74,7 @@ def load_previous_year(
         try:
             sha = sha256(path)
         except OSError as exc:
-            year.problems.append(PreviousProblem(f"（上年）{rel}", f"无法读取：{exc.strerror or exc}"))
+            year.problems.append(PreviousProblem(f"（上年）{rel}", f"无法读取：{os_reason(exc)}"))
             continue
         target = cache / f"{sha}.json"
         known[rel] = (sha, target)

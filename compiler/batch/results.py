@@ -47,6 +47,11 @@ class FileOutcome:
     #: The one-line reason shown for a file that failed or could not be read.
     message: str | None = None
     elapsed: float | None = None
+    #: The sha256 and size of the input as the worker read it (``None``: it could not say).
+    sha256: str | None = None
+    size: int | None = None
+    #: Format → sha256 of the output as we wrote it: ours to replace or delete only while unchanged.
+    hashes: dict[str, str] = field(default_factory=dict)
     #: The 成文日期 as ISO text (decides between two sheets of one agency), ``None`` when absent or invalid.
     date: str | None = None
     #: Phone and e-mail from the sheet (the round status falls back to them when the roster has none).
@@ -76,6 +81,10 @@ class FileOutcome:
             data["message"] = self.message
         if self.elapsed is not None:
             data["elapsed"] = self.elapsed
+        if self.sha256 is not None:
+            data["sha256"], data["size"] = self.sha256, self.size
+        if self.hashes:
+            data["hashes"] = dict(self.hashes)
         if self.date is not None:
             data["date"] = self.date
         if self.contact:
@@ -85,7 +94,7 @@ class FileOutcome:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileOutcome:
         """From a manifest line (older or damaged lines give what they hold)."""
-        outputs = data.get("outputs")
+        outputs, hashes = data.get("outputs"), data.get("hashes")
         contact = data.get("contact")
         return cls(
             rel=str(data.get("rel", "")),
@@ -100,6 +109,9 @@ class FileOutcome:
             prev=data.get("prev"),
             message=data.get("message"),
             elapsed=data.get("elapsed"),
+            sha256=data.get("sha256") if isinstance(data.get("sha256"), str) else None,
+            size=data.get("size") if isinstance(data.get("size"), int) else None,
+            hashes={k: v for k, v in hashes.items() if isinstance(v, str)} if isinstance(hashes, dict) else {},
             date=data.get("date") if isinstance(data.get("date"), str) else None,
             contact={k: v for k, v in contact.items() if isinstance(v, str)} if isinstance(contact, dict) else {},
         )

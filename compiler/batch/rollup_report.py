@@ -7,18 +7,22 @@ before it is written; one that does not pass is not written without
 page. The names are recorded in the manifest before they are written, and the
 previous run's roll-up files that this run did not rewrite (another name, no
 ``--rollup-name``, a failed write, a roll-up that did not pass) are removed
-afterwards.
+afterwards — only while they still have the hash we wrote (``ownership``): a
+roll-up the officer edited is neither overwritten nor removed. A failed write
+(a full disk) is reported in Chinese and makes the run's exit code 2.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..render.outputs import OutputFailed, write_outputs
-from ..util.files import safe_filename
+from ..util.files import safe_filename, write_error_message
 from .cleanup import OutputRemover, outputs_of
+from .ownership import sha256_of
 from .rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
 
 if TYPE_CHECKING:
@@ -39,11 +43,13 @@ def write_rollup_report(
     remover: OutputRemover,
     warn: Callable[[str], None],
     force: bool = False,
-) -> dict[str, str]:
-    """Write the roll-up report (when ``name``), drop last run's other roll-up files; the names written by format.
+) -> tuple[dict[str, str], bool]:
+    """Write the roll-up report (when ``name``), drop last run's other roll-up files.
 
     ``taken(stem)``: whether an input's outputs already use that name.
+    Returns the names written by format, and whether writing failed.
     """
+    failed = False
     old = dict(manifest.rollup_outputs)
     outputs: dict[str, str] = {}
     if name:
@@ -65,18 +71,34 @@ def write_rollup_report(
             manifest.record_rollup(old | {f"new-{f}": f"{stem}.{f}" for f in wanted})
         paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in wanted}
         draft = bool(problems) or bool(chosen.unverified)
-        try:
-            written = write_outputs(report, paths, wanted, title=title, draft=draft)
-        except OutputFailed as exc:  # the summary is written; say what failed
-            written = exc.written
-            warn(f"生成汇总报告失败：{type(exc.cause).__name__}: {exc.cause}")
+        ownership = remover.ownership
+        edited = [p.name for p in paths.values() if not (p.name in old.values() and p.name not in manifest.written)]
+        edited = [n for n in edited if not ownership.ours(n)]
+        written: dict[str, Path] = {}
+        if edited:
+            for n in edited:
+                ownership.keep(n)
+            warn(f"汇总报告 {'、'.join(edited)} 在生成后被修改过，为免覆盖，本次未更新；请改名或移走后重新运行。")
+            failed = True
+        else:
+            try:
+                written = write_outputs(report, paths, wanted, title=title, draft=draft)
+            except OutputFailed as exc:  # the summary is written; say what failed, in Chinese
+                written, failed = exc.written, True
+                if isinstance(exc.cause, OSError):
+                    warn(f"未能生成汇总报告。{write_error_message(exc.path, exc.cause)}")
+                else:
+                    warn(f"生成汇总报告时发生内部错误（{type(exc.cause).__name__}），汇总报告未生成。")
+        for path in written.values():
+            with contextlib.suppress(OSError):
+                manifest.record_written(path.name, sha256_of(path))
         outputs = {fmt: path.name for fmt, path in written.items()}
     keep = set(outputs.values()) | {n for e in manifest.entries.values() for n in outputs_of(e)}
     for stale in sorted(set(old.values()) - keep):
         remover.unlink(stale)
     if old or outputs:
         manifest.record_rollup(outputs)
-    return outputs
+    return outputs, failed
 
 
 def rollup_coverage(name: str, acc: Rollup, chosen: Selection) -> str:

@@ -23,10 +23,16 @@ rename, and the manifest only ever names files that exist under that name, so
 a batch killed at any instant leaves complete outputs and the next run carries
 on. What is shown on the console lives in ``display``; printing the final
 table and the JSON is the front-end's (``compiler.cli.batch``).
+
+Nothing lost: OUT_DIR belongs to the input folder recorded in its manifest (a
+run from another folder is refused before anything is touched), and a file
+is replaced or deleted only while it has the hash we wrote (``ownership``):
+a report, summary or roll-up the clerk edited is left alone and said so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
-from ..util.files import write_error_message
+from ..util.files import os_reason, write_error_message
 from ..util.text import display_text
 from . import ERRORS, FAILED, UNREADABLE
 from .cleanup import WORK_DIR, OutputRemover, fresh_staging, remove_work_dir
@@ -44,6 +50,7 @@ from .feedback import Packets, write_feedback
 from .lock import LOCK_NAME, OutputLock
 from .manifest import Manifest
 from .options import BatchAbort, BatchOptions, check_options, check_output_dir, read_roster_entries
+from .ownership import Ownership, sha256_of
 from .placing import OutputPlacer
 from .plan import BATCH_VERSION, make_plan
 from .previous import PREVIOUS_CACHE, PreviousYear, load_previous_year
@@ -98,9 +105,11 @@ class Batch:
         self.progress: Progress = progress or Quiet()
         self.started = time.monotonic()
         self.manifest = Manifest(opts.out_dir)
-        self.placer = OutputPlacer(opts.out_dir, self.manifest)
+        self.ownership = Ownership(opts.out_dir, self.manifest)
+        self.placer = OutputPlacer(opts.out_dir, self.manifest, self.ownership)
         self.warnings: list[str] = []
-        self.remover = OutputRemover(opts.out_dir, self.warnings.append)
+        self.remover = OutputRemover(opts.out_dir, self.warnings.append, self.ownership)
+        self._legacy = False  # the manifest predates recorded hashes
         self.lock = OutputLock(opts.out_dir)
         self.previous = PreviousYear()
         self.reused = 0
@@ -122,7 +131,7 @@ class Batch:
         try:
             found = discover(opts.in_dir, exclude=opts.out_dir)
         except OSError as exc:
-            raise BatchAbort(f"无法读取输入目录 {display_text(str(opts.in_dir), 300)}：{exc.strerror or exc}") from exc
+            raise BatchAbort(f"无法读取输入目录 {display_text(str(opts.in_dir), 300)}：{os_reason(exc)}") from exc
         if not found.inputs:
             lines = [f"输入目录中没有找到 .xlsx 填报表：{display_text(str(opts.in_dir), 300)}"]
             lines += [f"  跳过 {display_text(s.rel)}：{s.reason}" for s in found.skipped[:50]]
@@ -141,6 +150,7 @@ class Batch:
             force=self.opts.force,
             staging=str(staging),
             previous=self.previous.index,
+            timeout=self.opts.timeout,
         )
 
     # -------------------------------------------------------------- main
@@ -150,6 +160,7 @@ class Batch:
         handlers = install_sigterm()
         try:
             self.manifest.load()
+            self._claim_out_dir()
             self.remover.remove_stale(self.manifest, set(found.inputs))
             if self.remover.removed:
                 self.progress.note(
@@ -199,6 +210,8 @@ class Batch:
                 f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。"
             )
             return BatchOutcome(EXIT_INTERRUPTED, None, [], found, self.warnings)
+        except BrokenPipeError:
+            raise  # our reader (``| head``) went away: not a problem of OUT_DIR
         except OSError as exc:
             raise BatchAbort(
                 f"{write_error_message(opts.out_dir, exc)}已完成的文件不受影响，解决后重新运行即可继续。"
@@ -223,6 +236,8 @@ class Batch:
             with_errors += f.status == ERRORS
         summary_path = opts.out_dir / SUMMARY_NAME
         try:
+            if not self._summary_ours():
+                raise _EditedError(SUMMARY_NAME)
             write_summary(
                 summary_path,
                 files,
@@ -234,12 +249,19 @@ class Batch:
                 name=opts.rollup_name,
                 status=status if self.roster_entries is not None else None,
             )
+        except _EditedError:
+            self.warnings.append(
+                f"{SUMMARY_NAME} 在上次生成后被修改过，为免覆盖，本次未更新汇总表。请把它改名或移走后重新运行。"
+            )
+            summary_failed = True
         except OSError as exc:  # full disk, folder gone read-only: the reports written so far stay valid
             self.warnings.append(write_error_message(summary_path, exc))
             summary_failed = True
         else:
             summary_failed = False
-        rollup_outputs = write_rollup_report(
+            with contextlib.suppress(OSError):
+                self.manifest.record_written(SUMMARY_NAME, sha256_of(summary_path))
+        rollup_outputs, rollup_failed = write_rollup_report(
             acc,
             chosen,
             name=opts.rollup_name,
@@ -253,7 +275,7 @@ class Batch:
         )
         packets = self._feedback(status, files, found)
         self.manifest.compact(keep=set(found.inputs))
-        code = EXIT_UNUSABLE if summary_failed else exit_code(files, found)
+        code = EXIT_UNUSABLE if summary_failed or rollup_failed else exit_code(files, found)
         facts = RunFacts(
             in_dir=opts.in_dir,
             out_dir=opts.out_dir,
@@ -299,6 +321,30 @@ class Batch:
         except OSError as exc:
             self.warnings.append(f"反馈材料未能全部生成：{write_error_message(self.opts.out_dir, exc)}")
             return Packets()
+
+    def _claim_out_dir(self) -> None:
+        """OUT_DIR's outputs belong to the input folder recorded in its manifest; another folder may not touch them."""
+        mine = str(self.opts.in_dir.resolve())
+        recorded = self.manifest.in_dir
+        self._legacy = recorded is None and bool(self.manifest.entries)
+        if recorded is not None and recorded != mine and (self.manifest.entries or self.manifest.rollup_outputs):
+            raise BatchAbort(
+                f"输出目录 {display_text(str(self.opts.out_dir), 300)} 中是输入目录 {display_text(recorded, 300)} "
+                "的处理结果；为免删除或覆盖这些报告，本次未做任何处理。请为这个输入目录另选一个输出目录"
+                "（或先把原有结果移走，再删除输出目录中的 .nianbao-manifest.jsonl）。"
+            )
+        self.manifest.in_dir = mine
+
+    def _summary_ours(self) -> bool:
+        """The summary workbook may be rewritten: absent, unchanged since we wrote it, or from a run before hashes."""
+        if SUMMARY_NAME not in self.manifest.written:
+            path = self.opts.out_dir / SUMMARY_NAME
+            return (not path.exists() and not path.is_symlink()) or self._legacy
+        return self.ownership.ours(SUMMARY_NAME)
+
+
+class _EditedError(Exception):
+    """An output we would rewrite was changed by someone since we wrote it."""
 
 
 def exit_code(files: list[FileRow], found: Discovery) -> int:

@@ -45,3 +45,5 @@ class WorkerConfig:
     staging: str
     #: Agency key → last year's reports of that agency.
     previous: dict[str, list[PreviousEntry]] = field(default_factory=dict)
+    #: The per-file time limit (seconds; ``None``: none): LibreOffice is given what remains of it.
+    timeout: float | None = None

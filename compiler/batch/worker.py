@@ -10,6 +10,7 @@ user's file may raise out of here: every problem becomes a status and a finding.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from ..inputs import load_report
 from ..model import Report
 from ..read import UnreadableInput
 from ..render.outputs import OutputFailed, write_outputs
-from ..util.files import write_atomic
+from ..util.files import hash_regular_file, write_atomic
 from . import ERRORS, OK, UNREADABLE, WARNINGS
 from .names import choose_previous, output_stem
 from .pool import memory_limit_lifted
@@ -28,6 +29,11 @@ from .results import FileOutcome, batch_finding, cut, plain
 if TYPE_CHECKING:
     from ..findings import Finding
     from .tasks import PreviousEntry, PreviousTask, ReportTask, WorkerConfig
+
+#: OS errors that say something about this machine at this moment, not about the file.
+_RESOURCE_ERRNOS = frozenset(
+    {errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN, errno.ETIMEDOUT, errno.ESTALE, errno.EINTR}
+)
 
 
 def process(task: Any, config: WorkerConfig) -> dict[str, Any]:
@@ -43,9 +49,10 @@ def process_report(task: ReportTask, config: WorkerConfig) -> FileOutcome:
     rel = task["rel"]
     outcome = FileOutcome(rel, stem=output_stem(None, None, Path(rel).stem))
     try:
-        report = _load(Path(task["path"]), outcome)
+        report = _load_what_we_hash(Path(task["path"]), outcome)
         if report is not None:
-            _check_and_compile(report, task, config, outcome)
+            deadline = started + config.timeout - 2 if config.timeout is not None else None
+            _check_and_compile(report, task, config, outcome, deadline)
     except MemoryError:
         raise
     except Exception as exc:  # a bug of ours must not lose the batch
@@ -54,17 +61,59 @@ def process_report(task: ReportTask, config: WorkerConfig) -> FileOutcome:
     return outcome
 
 
+def _load_what_we_hash(path: Path, outcome: FileOutcome) -> Report | None:
+    """Load ``path`` and record the hash of the content actually read (``outcome.sha256``, ``size``).
+
+    The file is hashed before and after reading: if it changed meanwhile (a
+    sheet replaced while the batch runs), the outcome is a failure, which is
+    never reused, instead of a report paired with the wrong content's hash.
+    """
+    before = _content_hash(path)
+    report = _load(path, outcome)
+    after = _content_hash(path)
+    if before != after:
+        outcome.fail("INPUT_CHANGED", "读取期间文件被修改或替换，本次结果未保存；请等文件保存完毕后重新运行。")
+        return None
+    if before is not None:
+        outcome.sha256, outcome.size = before
+    return report
+
+
+def _content_hash(path: Path) -> tuple[str, int] | None:
+    """The sha256 and size of a regular file's bytes (``None`` when it cannot be read as one)."""
+    try:
+        return hash_regular_file(path)
+    except OSError:
+        return None
+
+
+def _resource_failure(exc: BaseException) -> bool:
+    """Did reading fail for want of memory or an I/O error — not because of what the file holds?"""
+    seen = 0
+    e: BaseException | None = exc
+    while e is not None and seen < 10:
+        if isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno in _RESOURCE_ERRNOS):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
+
+
 def _load(path: Path, outcome: FileOutcome) -> Report | None:
     try:
         return load_report(path)
     except UnreadableInput as exc:
+        if _resource_failure(exc):  # a verdict on this machine's state, not on the file: tried again next run
+            outcome.fail("RESOURCE_FAILURE", str(exc))
+            return None
         outcome.status = UNREADABLE
         outcome.findings = [batch_finding(exc.code, str(exc))]
         outcome.message = cut(str(exc))
         return None
 
 
-def _check_and_compile(report: Report, task: ReportTask, config: WorkerConfig, outcome: FileOutcome) -> None:
+def _check_and_compile(
+    report: Report, task: ReportTask, config: WorkerConfig, outcome: FileOutcome, deadline: float | None = None
+) -> None:
     outcome.agency = cut(report.agency) if isinstance(report.agency, str) else None
     outcome.year = report.year if isinstance(report.year, int) else cut(report.year)
     outcome.template_version = report.origin.template_version
@@ -86,8 +135,17 @@ def _check_and_compile(report: Report, task: ReportTask, config: WorkerConfig, o
     staging = Path(config.staging)
     paths = {fmt: staging / f"{task['key']}.{fmt}" for fmt in ("docx", "html", "pdf")}
     try:
+        # LibreOffice runs in its own process group, beyond the pool's kill: it must end before the file's limit.
+        pdf_timeout = 180.0 if deadline is None else max(1.0, min(180.0, deadline - time.perf_counter()))
         # forced through with errors: every page says 草稿
-        written = write_outputs(report, paths, config.formats, draft=errors > 0, pdf_guard=memory_limit_lifted)
+        written = write_outputs(
+            report,
+            paths,
+            config.formats,
+            draft=errors > 0,
+            pdf_guard=memory_limit_lifted,
+            pdf_timeout=pdf_timeout,
+        )
     except MemoryError:
         raise
     except OutputFailed as exc:

@@ -12,15 +12,17 @@ the template's cells).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from ..util.files import safe_filename, write_atomic
+from ..util.files import safe_filename, same_file, write_atomic
 from . import FileResult
 
 SHEET_RESULTS = "核查结果"
@@ -33,11 +35,16 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def output_path(src: Path, out_dir: Path, taken: set[Path] | None = None) -> Path:
-    """``DIR/<stem>.核查.xlsx``; numbered when the name is taken in this run or is the input itself."""
+    """``DIR/<stem>.核查.xlsx``; numbered when the name is taken in this run or is the input itself.
+
+    ``taken`` also holds the run's inputs (see ``reserve_inputs``): an annotated
+    copy the clerk corrected and sent back, checked beside its original, is
+    never written over.
+    """
     stem = safe_filename(src.stem)
     candidate = out_dir / f"{stem}{SUFFIX}"
     n = 2
-    while (taken is not None and candidate in taken) or _same_file(candidate, src):
+    while (taken is not None and _taken(candidate, taken)) or same_file(candidate, src):
         candidate = out_dir / f"{stem}-{n}{SUFFIX}"
         n += 1
     if taken is not None:
@@ -45,11 +52,23 @@ def output_path(src: Path, out_dir: Path, taken: set[Path] | None = None) -> Pat
     return candidate
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def reserve_inputs(paths: Iterable[Path | str]) -> set[Path]:
+    """The run's input files as names no annotated copy may take."""
+    taken: set[Path] = set()
+    for p in paths:
+        taken.add(Path(p))
+        with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            taken.add(Path(p).resolve())
+    return taken
+
+
+def _taken(candidate: Path, taken: set[Path]) -> bool:
+    if candidate in taken:
+        return True
     try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+        return candidate.resolve() in taken
+    except (OSError, RuntimeError):
+        return True
 
 
 def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) -> Path | None:
@@ -58,19 +77,31 @@ def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) 
         return None
     src = Path(result.path)
     target = output_path(src, out_dir, taken)
+    cut: list[str] = []
     if src.suffix.lower() in WORKBOOK_SUFFIXES:
         wb = _load(src)
     else:
-        from ..template.writer import write_template
+        from ..template.writer import overlong_texts, write_template
 
         with tempfile.TemporaryDirectory(prefix="nianbao-annotate-") as tmp:
-            filled = write_template(Path(tmp) / "filled.xlsx", result.report)
+            filled = write_template(Path(tmp) / "filled.xlsx", result.report, cut_overlong=True)
             wb = _load(filled)
+        cut = [where for where, _ in overlong_texts(result.report)]
     mark(wb, result.findings, title=f"{src.name}：{_verdict(result)}")
+    if cut:  # a view of the report: what it could not hold is said, never cut silently
+        _note(
+            wb, f"{'、'.join(cut)}超过 Excel 单元格上限 32,767 个字符，副本中只写入了开头部分（原文件完整，未改动）。"
+        )
     # Saved in memory first: a disk that fills inside openpyxl's zip stream leaves a half-closed zip whose
     # clean-up prints a traceback; our own write fails cleanly instead.
     buffer = io.BytesIO()
-    wb.save(buffer)
+    try:
+        wb.save(buffer)
+    except ValueError:  # lxml: a string no XML can hold (U+FFFE, a lone surrogate) somewhere in the sheets
+        fixed = _make_xml_safe(wb)
+        _note(wb, f"以下单元格含有无法保存的字符，副本中已显示为转义（如 \\ufffe），原文件未改动：{_refs(fixed)}")
+        buffer = io.BytesIO()
+        wb.save(buffer)
     write_atomic(target, buffer.getvalue())
     return target
 
@@ -94,21 +125,79 @@ def mark(wb: Any, findings: Iterable[Finding], *, title: str = "") -> None:
 
     findings = list(findings)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
+    unmarked: list[str] = []
     for f in findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+            anchor = _anchor(wb[f.sheet], f.cell)
+            if anchor is None:
+                unmarked.append(f"{f.sheet}!{f.cell}")
+            else:
+                by_cell.setdefault((f.sheet, anchor), []).append(f)
+    marked: list[tuple[str, str]] = []
     for (sheet, cell), group in by_cell.items():
         group.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
         target = wb[sheet][cell]
-        colour = FILL.get(group[0].severity)
-        if colour:
-            target.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-        text = "\n".join(f"【{SEVERITY_LABEL.get(f.severity, f.severity)}】{f.code}：{f.message}" for f in group)
-        comment = Comment(_clean(text), "nianbao 核查")
-        comment.width = 420
-        comment.height = min(600, 60 + 18 * (len(text) // 28 + len(group)))
-        target.comment = comment
-    _results_sheet(wb, findings, by_cell.keys(), title)
+        lines = [f"【{SEVERITY_LABEL.get(f.severity, f.severity)}】{f.code}：{f.message}" for f in group]
+        lines += [f"（{f.cell} 位于合并单元格中，标注在其左上角 {cell}）" for f in group if f.cell != cell]
+        text = "\n".join(dict.fromkeys(lines))
+        try:
+            colour = FILL.get(group[0].severity)
+            if colour:
+                target.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+            comment = Comment(_clean(text), "nianbao 核查")
+            comment.width = 420
+            comment.height = min(600, 60 + 18 * (len(text) // 28 + len(group)))
+            target.comment = comment
+        except (AttributeError, TypeError, ValueError):  # a cell openpyxl will not style: listed, not fatal
+            unmarked.extend(f"{sheet}!{f.cell}" for f in group)
+            continue
+        marked.append((sheet, cell))
+    _results_sheet(wb, findings, marked, title)
+    if unmarked:
+        _note(wb, f"以下位置无法在原单元格上标注（如合并单元格），问题见下表：{_refs(unmarked)}")
+
+
+def _anchor(ws: Any, cell: str) -> str | None:
+    """Where a finding of ``cell`` can be marked: the cell, or the top-left of the merged range holding it."""
+    try:
+        target = ws[cell]
+    except (ValueError, KeyError, IndexError):
+        return None
+    if type(target).__name__ != "MergedCell":
+        return cell
+    for merged in ws.merged_cells.ranges:
+        if target.coordinate in merged:
+            return merged.start_cell.coordinate
+    return None
+
+
+def _note(wb: Any, text: str) -> None:
+    """A line under the title of the findings sheet: what could not be done in the copy, and why."""
+    from openpyxl.styles import Font
+
+    ws = wb[SHEET_RESULTS]
+    before = ws.cell(2, 1).value
+    cell = _put(ws, 2, 1, f"{before}\n{text}" if before else text)
+    cell.font = Font(color="FFC00000")
+
+
+def _refs(refs: list[str], limit: int = 20) -> str:
+    unique = list(dict.fromkeys(refs))
+    shown = "、".join(unique[:limit])
+    return shown + (f" 等 {len(unique)} 处" if len(unique) > limit else "")
+
+
+def _make_xml_safe(wb: Any) -> list[str]:
+    """Show every character no XML file can hold as an escape, in the copy; the cells changed."""
+    changed = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and _NOT_XML.search(value):
+                    cell.value = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+                    changed.append(f"{ws.title}!{cell.coordinate}")
+    return changed
 
 
 def _results_sheet(wb: Any, findings: list[Finding], linked: Iterable[tuple[str, str]], title: str) -> None:
@@ -168,7 +257,11 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
     return cell
 
 
+#: What XML 1.0 cannot carry besides the C0 controls openpyxl already refuses.
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:32000]
+    return _NOT_XML.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("", text))[:32000]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from ..findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
+from ..util.visible import visible
 from . import FileResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
@@ -61,7 +62,7 @@ def print_text(
     for n, result in enumerate(results):
         if n:
             console.print()
-        head = Text(f"文件：{result.path}", style="bold")
+        head = Text(f"文件：{visible(str(result.path))}", style="bold")
         if result.template_version:
             head.append(f"（模板版本 {result.template_version}）")
         console.print(head)
@@ -74,7 +75,7 @@ def print_text(
                 line.append(f.message)
                 console.print(line)
         if annotated and result.path in annotated:
-            console.print(Text(f"  标注副本：{annotated[result.path]}"))
+            console.print(Text(f"  标注副本：{visible(str(annotated[result.path]))}"))
         style = "bold red" if result.status in ("errors", "unreadable") else "bold green"
         console.print(Text("  " + verdict(result), style=style))
     if len(results) > 1:

@@ -9,8 +9,11 @@ imported inside the commands so that ``nianbao --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -116,7 +119,9 @@ def check_command(
 )
 def compile_command(
     file: Annotated[Path, typer.Argument(help=INPUTS)],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="输出 .docx 路径，或以 / 结尾的文件夹（不存在时创建）")
+    ] = None,
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
     force: Annotated[bool, typer.Option("--force", help="存在错误时仍然生成")] = False,
     style: Annotated[Path | None, typer.Option("--style", help="版式文件（TOML 或 JSON）")] = None,
@@ -204,6 +209,35 @@ def audit_command(
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
 
 
+def _paths_in_chinese(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A path the system refuses outright (a name over 255 bytes, a loop of links) is a usage error, said in Chinese.
+
+    Each layer reports the write errors it expects; this catches what slips
+    past them at the front door (``Path.exists`` raising on a too-long name),
+    so no command shows a traceback for a path the clerk typed.
+    """
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            from ..util.files import os_reason
+
+            where = exc.filename if isinstance(exc.filename, str) else ""
+            typer.echo(f"无法使用路径“{where}”：{os_reason(exc)}。请换一个较短或有效的路径后重试。", err=True)
+            raise typer.Exit(2) from None
+
+    return guarded
+
+
+for _command in app.registered_commands:
+    if _command.callback is not None:
+        _command.callback = _paths_in_chinese(_command.callback)
+
+
 serve_app = typer.Typer(
     name="serve",
     cls=ChineseGroup,
@@ -252,12 +286,63 @@ def serve_run(
     raise typer.Exit(run_serve(directory, host, port, database, workers, max_upload_mb, jobs))
 
 
-def main() -> None:
-    """Entry point: usage errors are reported in Chinese with exit code 2; Ctrl-C exits 130."""
+#: Exit code when the reader of our output went away (``check --json | head -c 10``): 128 + SIGPIPE, as a shell shows it.
+EXIT_BROKEN_PIPE = 141
+
+
+def _tolerant_streams() -> None:
+    """A console that cannot show a character (GBK/cp936 and an emoji) gets ``?``, never a crash."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # a replaced stream (tests, IDEs) may lack it
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def _quiet_broken_pipe() -> None:
+    """Our reader closed the pipe: say nothing more, and never die on flushing at exit."""
+    import os
+    import sys
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    import os
     import sys
 
     try:
+        info = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def main() -> None:
+    """Entry point: usage errors are reported in Chinese with exit code 2; Ctrl-C exits 130.
+
+    Output degrades instead of crashing on a console that cannot encode a
+    character; a closed pipe ends the run quietly with exit code 141.
+    """
+    import sys
+
+    _tolerant_streams()
+    stdout_was = _stdout_identity()
+    try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except SystemExit:
+        # click (PacifyFlushWrapper) and rich (stdout moved onto /dev/null) end a closed pipe with exit 1.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper" or _stdout_identity() != stdout_was:
+            _quiet_broken_pipe()
+        raise
     except Exception as exc:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
         if "NoArgsIsHelpError" in kinds and getattr(exc, "ctx", None) is not None:

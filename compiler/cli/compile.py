@@ -12,7 +12,7 @@ from .common import call, err, print_findings
 def run(
     file: Path,
     *,
-    output: Path | None = None,
+    output: Path | str | None = None,
     formats: str = "docx",
     force: bool = False,
     style: Path | None = None,

@@ -12,6 +12,7 @@ from ..exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..inputs import READABLE_TEXT, load_previous
 from ..read import UnreadableInput
 from ..util.files import write_error_message
+from ..util.visible import visible
 from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -79,9 +80,9 @@ def run_checks(
 
 def annotate_all(run: CheckRun, out_dir: Path) -> None:
     """Write one annotated copy per readable file into ``out_dir`` (inputs are never touched)."""
-    from ..check.annotate import annotate
+    from ..check.annotate import annotate, reserve_inputs
 
-    taken: set[Path] = set()
+    taken = reserve_inputs(r.path for r in run.results)  # never written over an input of this run
     for result in run.results:
         if result.report is None:
             continue
@@ -90,8 +91,10 @@ def annotate_all(run: CheckRun, out_dir: Path) -> None:
         except OSError as exc:  # a read-only folder, a full disk…
             run.problems.append(f"无法写出 {result.path} 的标注副本。{write_error_message(out_dir, exc)}")
             continue
-        except Exception as exc:  # a file openpyxl cannot re-open
-            run.problems.append(f"无法写出 {result.path} 的标注副本（{type(exc).__name__}: {exc}）。")
+        except Exception as exc:  # a file openpyxl cannot re-open: our limit, said as ours (no English detail)
+            run.problems.append(
+                f"无法写出 {visible(str(result.path))} 的标注副本：nianbao 内部错误（{type(exc).__name__}），原文件未改动。"
+            )
             continue
         if out is not None:
             run.annotated[result.path] = str(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from ..render.outputs import SUFFIXES, OutputFailed, parse_formats, write_output
 from ..render.pdf import OfficeUnavailable, PdfError
 from ..render.style import StyleError, load_style
 from ..render.text import title_text
-from ..util.files import safe_filename, write_error_message
+from ..util.files import safe_filename, same_file, write_error_message
 from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -56,24 +57,23 @@ class CompileResult:
         return EXIT_UNUSABLE if self.problems else EXIT_OK
 
 
-def output_paths(file: Path, output: Path | None, title: str) -> dict[str, Path]:
-    """Where each format goes: beside the input named after the title, or the stem of ``-o``."""
+def output_paths(file: Path, output: Path | str | None, title: str) -> dict[str, Path]:
+    """Where each format goes: beside the input named after the title, or the stem of ``-o``.
+
+    ``-o`` naming an existing folder, or ending in a separator (``新文件夹/``,
+    created when missing), puts the title-named files inside it.
+    """
+    folder = isinstance(output, str) and output.endswith(("/", os.sep))
+    output = Path(output) if output is not None else None
     if output is None:
         stem = file.parent / safe_filename(title)
-    elif output.is_dir():
+    elif folder or os.path.isdir(output):
         stem = output / safe_filename(title)
     elif output.suffix.lower() in _KNOWN_OUTPUT_SUFFIXES:
         stem = output.with_suffix("")
     else:
         stem = output
     return {fmt: stem.with_name(stem.name + suffix) for fmt, suffix in SUFFIXES.items()}
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and a.exists() and a.samefile(b))
-    except OSError:
-        return False
 
 
 def compile_report(
@@ -91,7 +91,7 @@ def compile_report(
     is a message in ``problems`` while the other formats are still written.
     """
     file = Path(file)
-    out = Path(output) if output is not None else None
+    out = output  # a string keeps its trailing separator: ``新文件夹/`` is a folder
     try:
         fmts = parse_formats(formats)
     except ValueError as exc:
@@ -111,7 +111,7 @@ def compile_report(
         return result
     paths = output_paths(file, out, title_text(report))
     for fmt in fmts:
-        if _same_file(file, paths[fmt]):
+        if same_file(file, paths[fmt]):
             raise UsageError(f"输出文件“{paths[fmt]}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件名。")
     try:
         result.written = write_outputs(report, paths, fmts, style=layout, draft=result.errors > 0)

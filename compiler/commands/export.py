@@ -10,7 +10,7 @@ from ..exitcodes import EXIT_OK, EXIT_PROBLEMS
 from ..findings import Finding, sort_key
 from ..inputs import load_report
 from ..read import UnreadableInput
-from ..util.files import write_atomic, write_error_message
+from ..util.files import same_file, write_atomic, write_error_message
 from .errors import InputError, OutputError, UsageError
 
 if TYPE_CHECKING:
@@ -29,13 +29,6 @@ class ReadResult:
     @property
     def exit_code(self) -> int:
         return EXIT_PROBLEMS if any(f.severity == "error" for f in self.findings) else EXIT_OK
-
-
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return b.exists() and a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def read_input(file: Path, output: Path | None) -> ReadResult:

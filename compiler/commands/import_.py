@@ -23,9 +23,12 @@ def import_report(file: str | Path, output: str | Path | None = None) -> ReadRes
         if out.suffix.lower() == ".json":
             write_atomic(out, result.report.dumps())
         else:
-            from ..template.writer import write_template
+            from ..template.writer import TextTooLong, write_template
 
-            write_template(out, result.report)
+            try:
+                write_template(out, result.report)
+            except TextTooLong as exc:  # never a silently cut section
+                raise OutputError(f"无法写入“{out}”：{exc}") from exc
     except OSError as exc:
         raise OutputError(write_error_message(out, exc)) from exc
     return result

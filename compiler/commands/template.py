@@ -9,7 +9,7 @@ from ..inputs import load_previous
 from ..model import Report
 from ..read import UnreadableInput
 from ..template.writer import YEAR_MAX, YEAR_MIN
-from ..util.files import write_error_message
+from ..util.files import same_file, write_error_message
 from .errors import InputError, OutputError, UsageError
 
 DEFAULT_OUTPUT = "政府信息公开工作年度报告填报模板.xlsx"
@@ -99,13 +99,6 @@ def _check_year(year: int | None) -> None:
         raise UsageError(f"报告年度应在 {YEAR_MIN} 至 {YEAR_MAX} 之间：{year}")
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
 def _output_file(output: Path | None) -> Path:
     """Where the single template goes."""
     if output is None:
@@ -181,19 +174,21 @@ def template(
     note = ""
     report: Report | None = None
     if from_ is not None:
-        if _same_file(Path(from_), target):
+        if same_file(Path(from_), target):
             raise UsageError("输出文件不能是上年报告本身，请用 -o 指定其他文件名。")
         report, note = prefill_from_last(Path(from_), agency, year)
     elif agency or year is not None:
         report = Report.empty()
         report.agency, report.year = agency, year
 
-    from ..template.writer import write_template
+    from ..template.writer import TextTooLong, write_template
 
     if not overwrite and (target.exists() or target.is_symlink()):
         raise UsageError(f"文件已存在，未覆盖：{target}。请用 -o 另指定文件名，或加 --overwrite 覆盖。")
     try:
         write_template(target, report, lock_info=report is not None, deadline=deadline, return_to=return_to)
+    except TextTooLong as exc:  # never a silently cut field
+        raise OutputError(f"无法写入“{target}”：{exc}") from exc
     except OSError as exc:
         raise OutputError(write_error_message(target, exc)) from exc
     return TemplateResult(target, report, note)

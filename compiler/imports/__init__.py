@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from ..model import Report
-from ..read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, os_error_message
+from ..read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, os_error_message, read_input
 from .kinds import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
 from .normalize import decode_bytes
 from .parse import build_report
@@ -125,16 +125,7 @@ def parse_file(path: str | Path) -> Report:
     from ..read.container import MAX_FILE_BYTES  # the workbook reader's limit; a published report is well under 10 MB
 
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableInput(
-                f"无法读取“{path.name}”：文件过大（{size / MB:.0f} MB，上限 {MAX_FILE_BYTES // MB} MB），"
-                "不像是一份年度报告。请检查是否选错了文件。"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
+    raw = read_input(path, what="一份年度报告", limit=MAX_FILE_BYTES)
     _refuse(path, raw[:8])
     kind = _kind(path, raw[:8192])
     if kind == "docx":

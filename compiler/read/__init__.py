@@ -11,12 +11,12 @@ openpyxl is imported lazily so that ``nianbao --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from ..model import Report, ReportFormatError
+from ..util.visible import visible
 
 
 class UnreadableInput(Exception):
@@ -27,6 +27,7 @@ class UnreadableInput(Exception):
     """
 
     def __init__(self, message: str, code: str = "UNREADABLE") -> None:
+        message = visible(message)  # it names the file: a control character in the name is shown, not obeyed
         super().__init__(message)
         self.message = message
         self.code = code
@@ -34,6 +35,10 @@ class UnreadableInput(Exception):
     def __str__(self) -> str:
         return self.message
 
+
+#: No input is read past this size (a returned sheet, a report JSON, a published report).
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+_MB = 1024 * 1024
 
 #: Suffixes read as our workbook template.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -57,6 +62,35 @@ REFUSED_SUFFIXES: dict[str, str] = {
 }
 
 
+def read_input(path: Path, *, what: str = "一份报告", limit: int = MAX_INPUT_BYTES) -> bytes:
+    """An input file's bytes — only a regular file, at most ``limit`` bytes; else ``UnreadableInput``.
+
+    The file is opened without blocking and its type checked on the open
+    handle before a byte is read: a FIFO, a device (``/dev/zero``) or a socket
+    named ``*.xlsx`` is refused at once instead of hanging or filling memory,
+    and a file that grows past the limit while read is refused too.
+    """
+    from ..util.files import NotRegularFileError, TooLargeError, read_regular
+
+    try:
+        return read_regular(path, limit)
+    except NotRegularFileError as exc:
+        raise UnreadableInput(
+            f"无法读取“{path.name}”：这是{exc.kind}，不是普通文件，已跳过。请给出报告文件本身。"
+        ) from exc
+    except TooLargeError as exc:
+        raise UnreadableInput(too_large_message(path, exc.size, what, exc.limit)) from exc
+    except OSError as exc:
+        raise UnreadableInput(os_error_message(path, exc)) from exc
+
+
+def too_large_message(path: Path, size: int, what: str, limit: int = MAX_INPUT_BYTES) -> str:
+    return (
+        f"无法读取“{path.name}”：文件过大（{size / _MB:.0f} MB，上限 {limit // _MB} MB），"
+        f"不像是{what}。请检查是否选错了文件。"
+    )
+
+
 def internal_read_message(path: str | Path, exc: BaseException) -> str:
     """Our reading code failed (a bug, or a changed library): said as ours, never as a damaged file."""
     return (
@@ -74,23 +108,26 @@ def os_error_message(path: Path, exc: OSError) -> str:
     elif isinstance(exc, PermissionError):
         why = "没有读取权限"
     else:
-        why = exc.strerror or type(exc).__name__
+        from ..util.files import os_reason
+
+        why = os_reason(exc)
     return f"无法打开“{path}”：{why}。请检查文件路径和权限。"
 
 
 def load_json(path: Path) -> Report:
     """A report JSON (``nianbao export``'s output); ``UnreadableInput`` when it is not one."""
+    raw = read_input(path, what="一份报告 JSON")
     try:
-        report = Report.load(path)
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
+        report = Report.loads(raw.decode("utf-8-sig"), path)
     except UnicodeDecodeError as exc:
         raise UnreadableInput(
             f"无法读取“{path.name}”：报告 JSON 应为 UTF-8 编码（第 {exc.start} 字节处不是 UTF-8）。"
             "请以 UTF-8 编码重新保存。"
         ) from exc
-    except (ReportFormatError, json.JSONDecodeError, ValueError) as exc:
+    except ReportFormatError as exc:  # its message is ours, in Chinese
         raise UnreadableInput(f"无法读取“{path.name}”：不是有效的报告 JSON（{exc}）。") from exc
+    except ValueError as exc:  # Python's own words are English: not passed on
+        raise UnreadableInput(f"无法读取“{path.name}”：不是有效的报告 JSON。") from exc
     except RecursionError as exc:
         raise UnreadableInput(f"无法读取“{path.name}”：JSON 嵌套层次过深，不是有效的报告 JSON。") from exc
     _tidy_numbers(report)
@@ -129,6 +166,7 @@ def _tidy_numbers(report: Report) -> None:
 
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "REFUSED_SUFFIXES",
     "SAVE_AS",
     "WORKBOOK_SUFFIXES",
@@ -136,4 +174,6 @@ __all__ = [
     "internal_read_message",
     "load_json",
     "os_error_message",
+    "read_input",
+    "too_large_message",
 ]

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import SAVE_AS, UnreadableInput, os_error_message
+from . import SAVE_AS, UnreadableInput, read_input
 
 # --------------------------------------------------------------------------
 # Limits (documented: a filled template is ~50 KB, ~1 MB inflated)
@@ -60,20 +60,8 @@ class Container:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The whole file, refusing directories, missing files and absurd sizes."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise IsADirectoryError(21, "Is a directory", str(path))
-        if size > MAX_FILE_BYTES:
-            raise UnreadableInput(
-                f"无法读取“{path.name}”：文件过大（{size / _MB:.0f} MB，上限 {MAX_FILE_BYTES // _MB} MB），"
-                "不像是一份填报表。请检查是否选错了文件。"
-            )
-        with path.open("rb") as fh:
-            return fh.read(min(size, MAX_FILE_BYTES) + 1)  # not a 100 MB buffer for a 30 KB file
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
+    """The whole file, refusing directories, FIFOs and devices, missing files and absurd sizes."""
+    return read_input(path, what="一份填报表", limit=MAX_FILE_BYTES)
 
 
 def sniff(data: bytes, name: str) -> Container:

@@ -129,12 +129,18 @@ def _finish(report: Report, origin: Origin, findings: list[Finding], container: 
 
 def _formula_finding(found: Located, key: str, label: str) -> Finding:
     return CATALOG["FORMULA_IN_INPUT"].at(
-        f"“{label}”单元格含有公式 {found.formula[:100] if found.formula else ''}，请直接填写数字或文字，不要使用公式。",
+        f"“{label}”单元格含有{_formula_shown(found.formula)}，请直接填写数字或文字，不要使用公式。",
         sheet=found.sheet,
         cell=found.a1,
         key=key,
         actual=found.formula,
     )
+
+
+def _formula_shown(formula: str | None) -> str:
+    """How a formula is named in a message: its text, or "an empty formula" when there is nothing after ``=``."""
+    body = (formula or "").strip().lstrip("=").strip()
+    return f"公式 {clip((formula or '').strip(), 100)}" if body else "一个空公式（只有“=”）"
 
 
 def _read_info(report: Report, loc: Locator, schema: Schema, findings: list[Finding], book: Book) -> None:

@@ -57,6 +57,7 @@ def write_outputs(
     title: str | None = None,
     draft: bool = False,
     pdf_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+    pdf_timeout: float = 180.0,
 ) -> dict[str, Path]:
     """Write each of ``formats`` to ``paths[fmt]`` atomically; the files written, by format.
 
@@ -100,7 +101,7 @@ def write_outputs(
 
             def convert() -> Path:
                 with pdf_guard():
-                    return write_pdf(source, paths["pdf"])
+                    return write_pdf(source, paths["pdf"], timeout=pdf_timeout)
 
             written["pdf"] = attempt("pdf", paths["pdf"], convert)
     return written

@@ -31,8 +31,7 @@ def write_pdf(docx_path: str | Path, pdf_path: str | Path, *, timeout: float = 1
         except subprocess.TimeoutExpired:
             raise PdfError(f"LibreOffice 转换“{docx_path.name}”超过 {timeout:g} 秒仍未完成，未生成 PDF。") from None
         except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-            detail = ""
-            if isinstance(exc, subprocess.CalledProcessError) and exc.stderr:
-                detail = "：" + exc.stderr.decode("utf-8", "replace").strip()[:200]
+            # LibreOffice's own words are English: only its exit code is passed on.
+            detail = f"（退出码 {exc.returncode}）" if isinstance(exc, subprocess.CalledProcessError) else ""
             raise PdfError(f"LibreOffice 未能把“{docx_path.name}”转换为 PDF{detail}") from None
         return write_atomic(pdf_path, produced.read_bytes())

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..util.files import NotRegularFileError, TooLargeError, os_reason, read_regular
+
+#: A style file is a few KB of TOML or JSON.
+MAX_STYLE_BYTES = 1024 * 1024
 DEFAULT_STYLE_PATH = Path(__file__).resolve().parents[2] / "templates" / "style.toml"
 
 #: Generic CSS families that are not real font names (skipped for Word's altName).
@@ -156,11 +161,17 @@ def load_style(path: str | Path | None = None) -> Style:
 def _read(path: Path, *, bundled: bool = False) -> dict[str, Any]:
     what = "内置版式文件" if bundled else "版式文件"
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_STYLE_BYTES)
     except FileNotFoundError:
         raise StyleError(f"找不到{what}：{path}") from None
+    except NotRegularFileError as exc:
+        raise StyleError(f"无法读取{what} {path}：这是{exc.kind}，不是普通文件") from None
+    except TooLargeError:
+        raise StyleError(
+            f"无法读取{what} {path}：文件过大（上限 {MAX_STYLE_BYTES // 1024} KB），不像是版式文件"
+        ) from None
     except OSError as exc:
-        raise StyleError(f"无法读取{what} {path}：{exc.strerror or exc}") from None
+        raise StyleError(f"无法读取{what} {path}：{os_reason(exc)}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -174,7 +185,9 @@ def _read(path: Path, *, bundled: bool = False) -> dict[str, Any]:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise StyleError(f"{what} {path} 不是有效的 TOML：{exc}") from None
+            where = re.search(r"line (\d+), column (\d+)", str(exc))  # tomllib's words are English: only the place
+            at = f"：第 {where.group(1)} 行第 {where.group(2)} 列附近" if where else ""
+            raise StyleError(f"{what} {path} 不是有效的 TOML{at}") from None
     if not isinstance(data, dict):
         raise StyleError(f"{what} {path} 的顶层应为一组设置（对象）")
     return data
@@ -199,14 +212,35 @@ def _build(data: dict[str, Any], where: str) -> Style:
         parts[section] = _build_section(cls, section, values, where)
     fallbacks: dict[str, tuple[str, ...]] = {}
     for font, names in (data.get("fallbacks") or {}).items():
+        label = f"“[fallbacks] {_shown(str(font))}”"
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise StyleError(f"版式文件 {where}：“[fallbacks] {font}”应为字体名称的列表")
+            raise StyleError(f"版式文件 {where}：{label}应为字体名称的列表")
+        for name in (str(font), *names):
+            _check_font_name(name, label, where)
         fallbacks[str(font)] = tuple(n.strip() for n in names)
     style = Style(**parts, fallbacks=fallbacks)
     page = style.page
     if page.left_mm + page.right_mm >= page.width_mm or page.top_mm + page.bottom_mm >= page.height_mm:
         raise StyleError(f"版式文件 {where}：页边距之和超过了纸张大小")
     return style
+
+
+#: Characters no font name holds, and that Word's XML or a CSS string cannot carry.
+_NOT_IN_A_FONT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069;{}<>\"\\]")
+MAX_FONT_NAME = 64
+
+
+def _check_font_name(name: str, label: str, where: str) -> None:
+    """A font name as Word and CSS take it: no control characters, markup or quotes; a sane length."""
+    bad = _NOT_IN_A_FONT_NAME.search(name)
+    if bad:
+        raise StyleError(f"版式文件 {where}：{label}中有不能用于字体名称的字符 U+{ord(bad.group()):04X}")
+    if len(name) > MAX_FONT_NAME:
+        raise StyleError(f"版式文件 {where}：{label}过长（超过 {MAX_FONT_NAME} 个字符），不像是字体名称")
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _build_section(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
@@ -235,7 +269,8 @@ def _build_section(cls: type, section: str, values: dict[str, Any], where: str) 
             value = float(value)
         elif kind is str:
             if not isinstance(value, str) or not value.strip():
-                raise StyleError(f"版式文件 {where}：{label}应为非空文字，实际为 {value!r}")
+                raise StyleError(f"版式文件 {where}：{label}应为非空文字，实际为 {_shown(repr(value))}")
+            _check_font_name(value, label, where)
             value = value.strip()
         kwargs[name] = value
     return cls(**kwargs)

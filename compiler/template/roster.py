@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import Report
 from ..schema import Schema, get_schema
-from ..util.files import safe_filename, write_atomic
+from ..util.files import is_reserved_name, safe_filename, write_atomic
 
 #: Column that must be present in the header row.
 AGENCY_COLUMN = "单位名称"
@@ -31,7 +31,6 @@ INDEX_NAME = "目录.csv"
 #: Rows searched for the header (a roster may start with a title row or two).
 HEADER_SEARCH_ROWS = 20
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _SPACES = re.compile(r"\s+")
 
 
@@ -124,7 +123,9 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise RosterError(f"名单文件 {path.name} 不是有效的 CSV：{exc}") from exc
+        raise RosterError(
+            f"名单文件 {path.name} 不是有效的 CSV（引号或分隔符不成对），请用 Excel 另存为 .xlsx 后重试。"
+        ) from exc
 
 
 def _guard_zip(path: Path) -> None:
@@ -233,7 +234,7 @@ def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
 def template_filename(agency: str, year: int | None) -> str:
     """``<agency><year>年政府信息公开工作年度报告填报表.xlsx``, safe on Windows and Linux."""
     stem = safe_filename(agency, max_bytes=150)
-    if stem.split(".")[0].rstrip(" _").upper() in _WINDOWS_RESERVED:
+    if is_reserved_name(stem):
         stem = "_" + stem  # ``AUX.x`` is a device name on Windows whatever follows the dot
     return f"{stem}{year or ''}{'年' if year else ''}政府信息公开工作年度报告填报表.xlsx"
 
@@ -250,8 +251,8 @@ def _distinct(name: str, used: set[str]) -> str:
 
 
 def _csv_cell(text: str) -> str:
-    """Keep a spreadsheet from running an agency name such as ``=1+1`` as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Keep a spreadsheet from running a cell such as ``=1+1`` (an agency name, a file name) as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "＝", "＋", "－", "＠") else text
 
 
 def write_roster_templates(
@@ -290,13 +291,14 @@ def write_roster_templates(
             kept.append((entry.agency, target))
             listed.append((entry.agency, target))
             continue
-        path = write_template(target, report, lock_info=True, deadline=deadline, return_to=return_to)
+        # A name past a cell's limit is cut visibly (it ends with CUT_MARK), never silently.
+        path = write_template(target, report, lock_info=True, deadline=deadline, return_to=return_to, cut_overlong=True)
         written.append((entry.agency, path))
         listed.append((entry.agency, path))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["序号", AGENCY_COLUMN, "文件名", "名单行号"])
     for n, ((agency, path), entry) in enumerate(zip(listed, roster.entries, strict=True), start=1):
-        w.writerow([n, _csv_cell(agency), path.name, entry.line])
+        w.writerow([n, _csv_cell(agency), _csv_cell(path.name), entry.line])
     index = write_atomic(out_dir / INDEX_NAME, ("\ufeff" + buf.getvalue()).encode("utf-8"))
     return Distribution(written, index, kept)

@@ -647,18 +647,78 @@ def _stamp_values(schema: Schema, report: Report | None) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- entry points
+class TextTooLong(ValueError):
+    """Text longer than an Excel cell holds: a workbook would cut it, so none is written (``parts`` names them)."""
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+        shown = "、".join(parts[:5]) + (f" 等 {len(parts)} 处" if len(parts) > 5 else "")
+        super().__init__(
+            f"{shown}超过 Excel 单元格上限 {CELL_MAX_CHARS:,} 个字符，写成工作簿会被截断，因此未写出。"
+            "请改为输出报告 JSON（-o 报告.json），或精简后重试。"
+        )
+
+
+#: What a cut text ends with in a copy that says it is cut (``template_bytes(cut_overlong=True)``).
+CUT_MARK = "……（以下超过 Excel 单元格上限，未写入）"
+
+
+def overlong_texts(report: Report) -> list[tuple[str, str]]:
+    """Every text of ``report`` longer than a cell holds: (where, in Chinese; key), in template order."""
+    schema = report.schema
+    found: list[tuple[str, str]] = []
+    for info in schema.info:
+        value = report.info(info.key)
+        if isinstance(value, str) and len(value) > CELL_MAX_CHARS:
+            found.append((f"“{info.label}”", info.key))
+    for part in schema.narrative:
+        for text, what in ((report.narrative.get(part.key), "正文"), (report.titles.get(part.key), "标题")):
+            if isinstance(text, str) and len(text) > CELL_MAX_CHARS:
+                found.append((f"“{part.title}”{what}", part.key))
+    for fig in schema.figures():
+        value = report.value(fig.key)
+        if isinstance(value, str) and len(value) > CELL_MAX_CHARS:
+            found.append((f"“{fig.name}”单元格", fig.key))
+    return found
+
+
+def _cut_overlong(report: Report) -> Report:
+    """A copy of ``report`` whose over-long texts are cut to a cell and end with ``CUT_MARK``."""
+    copy = Report.from_json(report.to_json())
+    keep = CELL_MAX_CHARS - len(CUT_MARK)
+
+    def cut(text: Any) -> Any:
+        return text[:keep] + CUT_MARK if isinstance(text, str) and len(text) > CELL_MAX_CHARS else text
+
+    for info in copy.schema.info:
+        copy.set_info(info.key, cut(copy.info(info.key)))
+    copy.narrative = {k: cut(v) for k, v in copy.narrative.items()}
+    copy.titles = {k: cut(v) for k, v in copy.titles.items()}
+    for fig in copy.schema.figures():
+        copy.set_value(fig.key, cut(copy.value(fig.key)))
+    return copy
+
+
 def template_bytes(
     report: Report | None = None,
     *,
     lock_info: bool = False,
     deadline: str | None = None,
     return_to: str | None = None,
+    cut_overlong: bool = False,
 ) -> bytes:
     """The template as xlsx bytes (same bytes for the same input).
 
     ``deadline`` (``YYYY-MM-DD``) and ``return_to`` (where to send it back) are
-    printed at the top of 填报说明.
+    printed at the top of 填报说明. A text longer than a cell holds is never
+    cut silently: ``TextTooLong``, or with ``cut_overlong`` (a view that says
+    so, as ``check --annotate`` of a report JSON writes) cut and ending with
+    ``CUT_MARK``.
     """
+    if report is not None and overlong_texts(report):
+        if not cut_overlong:
+            raise TextTooLong([where for where, _ in overlong_texts(report)])
+        report = _cut_overlong(report)
     schema = report.schema if report is not None else get_schema()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(
@@ -709,6 +769,7 @@ def write_template(
     lock_info: bool = False,
     deadline: str | None = None,
     return_to: str | None = None,
+    cut_overlong: bool = False,
 ) -> Path:
     """Write the standard template to ``path`` atomically.
 
@@ -717,6 +778,9 @@ def write_template(
     figures are written in (blank stays blank; totals stay live formulas); the
     hints are used only when the report has no prose at all. ``lock_info``
     locks the prefilled agency and year cells; ``deadline`` and ``return_to``
-    head the instructions.
+    head the instructions. Over-long text: see ``template_bytes``.
     """
-    return write_atomic(path, template_bytes(report, lock_info=lock_info, deadline=deadline, return_to=return_to))
+    return write_atomic(
+        path,
+        template_bytes(report, lock_info=lock_info, deadline=deadline, return_to=return_to, cut_overlong=cut_overlong),
+    )

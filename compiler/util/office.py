@@ -3,12 +3,20 @@
 A private profile keeps runs independent of any user's settings; for
 spreadsheets it sets ``OOXMLRecalcMode`` to 0 ("always recalculate") so that
 formula results come from LibreOffice, not from cached values.
+
+LibreOffice runs in its own process group (session), with its temporary
+files inside the private profile folder: on a timeout, an error or Ctrl-C the
+whole group is killed (``soffice`` is a script; the work is done by a
+grandchild ``soffice.bin``) and the folder removed, so nothing keeps running
+or lies about after nianbao returns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -51,11 +59,13 @@ def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
         user = Path(profile) / "user"
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
-        env = dict(os.environ, HOME=profile)
+        tmp = Path(profile) / "tmp"
+        tmp.mkdir()
+        env = dict(os.environ, HOME=profile, TMPDIR=str(tmp), TMP=str(tmp), TEMP=str(tmp))
         fonts = fontconfig_file(Path(profile))  # free stand-ins for the official fonts (see util.fonts)
         if fonts is not None:
             env["FONTCONFIG_FILE"] = str(fonts)
-        subprocess.run(
+        run_group(
             [
                 soffice,
                 f"-env:UserInstallation=file://{profile}",
@@ -67,8 +77,6 @@ def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
                 str(outdir),
                 str(src),
             ],
-            check=True,
-            capture_output=True,
             timeout=timeout,
             env=env,
         )
@@ -76,3 +84,32 @@ def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
     if not out.exists():
         raise RuntimeError(f"LibreOffice 未生成 {out.name}")
     return out
+
+
+def run_group(args: list[str], *, timeout: float, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """Run ``args`` in a new process group; kill the whole group on timeout or any exception.
+
+    Raises ``subprocess.TimeoutExpired`` and ``subprocess.CalledProcessError``
+    like ``subprocess.run(check=True)``.
+    """
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:
+        _kill_group(proc)
+        raise
+    _kill_group(proc)  # a helper it left behind (the group outlives its leader)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, args, out, err)
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        proc.kill()
+    with contextlib.suppress(Exception):
+        proc.communicate(timeout=10)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
 import struct
@@ -583,6 +584,52 @@ def _(d: Path) -> Path:
     return p
 
 
+@case("huge_sparse_json")
+def _(d: Path) -> Path:
+    """101 MB named .json: refused by size before it is read (JSON is never read whole past the limit)."""
+    p = d / "超大.json"
+    with p.open("wb") as fh:
+        fh.truncate(101 * MB)
+    return p
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)  # nobody ever writes: opening it for reading the usual way blocks forever
+    return path
+
+
+@case("fifo_xlsx")
+def _(d: Path) -> Path:
+    return _fifo(d / "管道.xlsx")
+
+
+@case("fifo_json")
+def _(d: Path) -> Path:
+    return _fifo(d / "管道.json")
+
+
+@case("dev_zero_link_xlsx")
+def _(d: Path) -> Path:
+    """A link to /dev/zero: endless bytes, a size of 0."""
+    p = d / "无底.xlsx"
+    p.symlink_to("/dev/zero")
+    return p
+
+
+@case("dev_zero_link_json")
+def _(d: Path) -> Path:
+    p = d / "无底.json"
+    p.symlink_to("/dev/zero")
+    return p
+
+
+@case("symlink_loop_xlsx")
+def _(d: Path) -> Path:
+    p = d / "循环.xlsx"
+    p.symlink_to(p.name)
+    return p
+
+
 @case("missing_file")
 def _(d: Path) -> Path:
     return d / "不存在.xlsx"
@@ -1006,6 +1053,40 @@ def _json_number_case(name: str, value: Any) -> None:
         return json_with(d / f"{name}.json", NUMBER_KEY, value)
 
 
+#: More digits than Python converts (4300) — typed in a number cell or a JSON figure.
+DIGITS_5000 = "9" * 5000
+
+
+@case("num_5000_digits_text")
+def _(d: Path) -> Path:
+    return filled_workbook(d / "五千位.xlsx", {NUMBER_KEY: Text(DIGITS_5000)})
+
+
+@case("num_5000_digits_json")
+def _(d: Path) -> Path:
+    p = json_with(d / "五千位.json", NUMBER_KEY, "__DIGITS__")
+    p.write_text(p.read_text(encoding="utf-8").replace('"__DIGITS__"', DIGITS_5000), encoding="utf-8")
+    return p
+
+
+@case("year_5000_digits_json")
+def _(d: Path) -> Path:
+    p = json_with(d / "年度五千位.json", "info_year", "__DIGITS__")
+    p.write_text(p.read_text(encoding="utf-8").replace('"__DIGITS__"', DIGITS_5000), encoding="utf-8")
+    return p
+
+
+@case("num_empty_formula")
+def _(d: Path) -> Path:
+    """A formula with nothing after ``=`` (``<f></f>``) in a number cell."""
+    data = _filled_base()
+    ref = cell_ref(SCHEMA, NUMBER_KEY)
+    member = sheet_member(data, ref.sheet)
+    p = d / "空公式.xlsx"
+    p.write_bytes(rewrite_member(data, member, lambda x: set_raw_cell(x, ref.a1, f'<c r="{ref.a1}"><f></f></c>')))
+    return p
+
+
 for _name, _value in NUMBER_CASES.items():
     _number_case(_name, _value)
 for _name, _value in JSON_NUMBER_CASES.items():
@@ -1030,6 +1111,28 @@ def _(d: Path) -> Path:
     member = sheet_member(data, ref.sheet)
     p = d / "INF.xlsx"
     p.write_bytes(rewrite_member(data, member, lambda x: set_raw_cell(x, ref.a1, f'<c r="{ref.a1}"><v>1e999</v></c>')))
+    return p
+
+
+#: What a forger puts in a number cell: erase the line, back to its start, print a verdict.
+ANSI_FORGERY = "\x1b[2K\r\x1b[32m✓ 通过\x1b[0m\x9b2J"
+
+
+@case("ansi_in_number_cell")
+def _(d: Path) -> Path:
+    """ANSI escapes in a number cell, stored as Excel stores them (``_x001B_`` in the shared strings)."""
+    report = report_copy()
+    report.set_value(NUMBER_KEY, ANSI_FORGERY)
+    p = d / "ANSI.xlsx"
+    p.write_bytes(template_bytes(report))
+    return p
+
+
+@case("ansi_in_file_name")
+def _(d: Path) -> Path:
+    """ANSI escapes in the input's own name (shown in every message about it)."""
+    p = d / "a\x1b[2K\r✓ 通过.xlsx"
+    p.write_bytes(_filled_base())
     return p
 
 
@@ -1165,6 +1268,18 @@ def _(d: Path) -> Path:
     p = d / "超大.txt"
     with p.open("wb") as fh:
         fh.truncate(101 * MB)
+    return p
+
+
+@case("published_fifo_txt")
+def _(d: Path) -> Path:
+    return _fifo(d / "管道.txt")
+
+
+@case("published_dev_zero_docx")
+def _(d: Path) -> Path:
+    p = d / "无底.docx"
+    p.symlink_to("/dev/zero")
     return p
 
 
