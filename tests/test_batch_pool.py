@@ -102,3 +102,44 @@ def test_workers_that_cannot_start_fail_tasks_not_the_run(tmp_path, monkeypatch)
         results = list(pool.run([{"id": i} for i in range(5)]))
     assert sorted(r["id"] for r in results) == list(range(5))
     assert all(r["pool_error"] == "start" for r in results)
+
+
+def start_office_then_die(task, config):
+    """Fake worker: a LibreOffice-like child in its own group; the worker then crashes or hangs."""
+    import threading
+
+    from compiler.util import office
+
+    marker = config["marker"]
+    script = f"echo $$ > {marker}.tmp && mv {marker}.tmp {marker} && exec sleep 120"
+
+    def die_when_started() -> None:
+        while not os.path.exists(marker):
+            time.sleep(0.02)
+        if task["do"] == "crash":
+            os._exit(5)
+
+    threading.Thread(target=die_when_started, daemon=True).start()
+    office.run_group(["sh", "-c", script], timeout=300, env=dict(os.environ))
+    return {}
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("fault", ["crash", "timeout"])
+def test_killed_worker_takes_its_libreoffice_group_with_it(tmp_path, fault):
+    marker = tmp_path / "pgid"
+    with Pool(start_office_then_die, {"marker": str(marker)}, jobs=1, timeout=3 if fault == "timeout" else 60) as pool:
+        results = list(pool.run([{"id": 1, "do": fault}]))
+    assert results[0]["pool_error"] == fault if fault == "timeout" else "crash"
+    pgid = int(marker.read_text())
+    deadline = time.monotonic() + 5
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _group_alive(pgid), "LibreOffice's process group outlived the killed worker"

@@ -19,7 +19,9 @@ once (openpyxl, python-docx…), so starting or replacing a worker costs
 milliseconds; tasks are small dicts holding paths, never file contents, and
 each worker keeps ``depth`` tasks queued so it never waits for the supervisor.
 Workers die with their parent (``PR_SET_PDEATHSIG``), so a killed batch leaves
-no process behind.
+no process behind; a worker reports the process group of any LibreOffice it
+starts (``util.office.group_watcher``), and a worker the supervisor kills or
+finds dead has that group killed too.
 """
 
 from __future__ import annotations
@@ -147,6 +149,16 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _report_child_groups(conn: Any) -> None:
+    """Tell the supervisor about every LibreOffice process group this worker starts and ends."""
+    from ..util import office
+
+    def report(pgid: int, alive: bool) -> None:
+        conn.send({"child_group": pgid, "alive": alive})
+
+    office.group_watcher = report
+
+
 def _worker_main(conn: Any, func: WorkFn, config: Any, memory_mb: int) -> None:
     """Loop: receive a task, run ``func(task, config)``, send the result dict back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
@@ -159,6 +171,7 @@ def _worker_main(conn: Any, func: WorkFn, config: Any, memory_mb: int) -> None:
     if not sys.platform.startswith("linux"):  # pragma: no cover
         _watch_parent(parent)
     set_memory_limit(memory_mb)
+    _report_child_groups(conn)
     try:
         conn.send({"ready": os.getpid()})
     except OSError:
@@ -231,6 +244,8 @@ class _Worker:
     #: When the task at the head of ``queue`` must be finished.
     deadline: float | None = None
     started: float = field(default_factory=time.monotonic)
+    #: Process groups of programs (LibreOffice) the worker is running, which outlive a killed worker.
+    child_groups: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -307,6 +322,9 @@ class Pool:
                     os.killpg(pid, signal.SIGKILL)
             with contextlib.suppress(OSError, AttributeError, ValueError):
                 worker.proc.kill()
+        for pgid in worker.child_groups:  # still running: the worker cannot end them any more
+            with contextlib.suppress(OSError):
+                os.killpg(pgid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             worker.conn.close()
         worker.proc.join(timeout=5)
@@ -410,6 +428,13 @@ class Pool:
         if "ready" in message:
             worker.ready = True
             self._start_failures = 0
+            return
+        if "child_group" in message:
+            pgid = int(message["child_group"])
+            if message.get("alive"):
+                worker.child_groups.add(pgid)
+            else:
+                worker.child_groups.discard(pgid)
             return
         if not worker.queue or worker.queue[0]["id"] != message.get("id"):  # pragma: no cover - protocol bug
             return

@@ -8,7 +8,9 @@ LibreOffice runs in its own process group (session), with its temporary
 files inside the private profile folder: on a timeout, an error or Ctrl-C the
 whole group is killed (``soffice`` is a script; the work is done by a
 grandchild ``soffice.bin``) and the folder removed, so nothing keeps running
-or lies about after nianbao returns.
+or lies about after nianbao returns. A batch worker that is itself killed
+(timeout, memory, crash) cannot do that, so ``group_watcher`` tells its
+supervisor which group is running, and the supervisor ends it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .fonts import fontconfig_file
@@ -32,6 +35,17 @@ _RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <value>0</value></prop></item>
 </oor:items>
 """
+
+
+#: Called with a child's process-group id when it starts (``True``) and once it is gone (``False``);
+#: a batch worker reports both to its supervisor (``batch.pool``), which ends the group if it kills the worker.
+group_watcher: Callable[[int, bool], None] | None = None
+
+
+def _watch(pgid: int, alive: bool) -> None:
+    if group_watcher is not None:
+        with contextlib.suppress(Exception):  # reporting must never break the conversion
+            group_watcher(pgid, alive)
 
 
 class OfficeUnavailable(RuntimeError):
@@ -95,12 +109,15 @@ def run_group(args: list[str], *, timeout: float, env: dict[str, str]) -> subpro
     proc = subprocess.Popen(
         args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
     )
+    _watch(proc.pid, True)
     try:
         out, err = proc.communicate(timeout=timeout)
     except BaseException:
         _kill_group(proc)
+        _watch(proc.pid, False)
         raise
     _kill_group(proc)  # a helper it left behind (the group outlives its leader)
+    _watch(proc.pid, False)
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, args, out, err)
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
