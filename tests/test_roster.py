@@ -178,3 +178,23 @@ def test_cli_roster(tmp_path, capsys):
     assert len(list(out.glob("*.xlsx"))) == len(ROWS) and (out / INDEX_NAME).is_file()
     assert template_cli.run(output=path, roster=path, year=2025) == 2  # -o is a file
     assert template_cli.run(output=out, roster=path, agency="某局") == 2
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_fifo_roster_named_as_not_a_regular_file(tmp_path, capsys, suffix):
+    """A pipe named like a roster is refused at once and called what it is, not "cannot find"."""
+    import os
+
+    path = tmp_path / f"名单{suffix}"
+    os.mkfifo(path)
+    with pytest.raises(RosterError, match="命名管道"):
+        read_roster(path)
+    assert template_cli.run(output=tmp_path / "out", roster=path, year=2025) == 2
+    err = capsys.readouterr().err
+    assert "命名管道（FIFO），不是普通文件" in err and "找不到" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_roster_still_says_not_found(tmp_path, capsys):
+    assert template_cli.run(output=tmp_path / "out", roster=tmp_path / "无此名单.xlsx", year=2025) == 2
+    assert "找不到名单文件" in capsys.readouterr().err

@@ -17,7 +17,15 @@ from pathlib import Path
 
 from ..model import Report
 from ..schema import Schema, get_schema
-from ..util.files import is_reserved_name, safe_filename, write_atomic
+from ..util.files import (
+    NotRegularFileError,
+    TooLargeError,
+    is_reserved_name,
+    os_reason,
+    read_regular,
+    safe_filename,
+    write_atomic,
+)
 
 #: Column that must be present in the header row.
 AGENCY_COLUMN = "单位名称"
@@ -28,6 +36,8 @@ ROSTER_FIELDS = ("info_agency", "info_phone", "info_email", "info_address")
 #: Header spellings of the contact person column (not a template field: the officer's own record).
 PERSON_COLUMNS = ("联系人", "联系人姓名", "填报人", "经办人")
 INDEX_NAME = "目录.csv"
+#: A roster of a few thousand agencies is well under a megabyte; anything near this is the wrong file.
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
 #: Rows searched for the header (a roster may start with a title row or two).
 HEADER_SEARCH_ROWS = 20
 
@@ -91,23 +101,37 @@ def _columns(schema: Schema) -> dict[str, str]:
 
 def _read_rows(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise RosterError(f"找不到名单文件：{path}")
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
     if suffix in (".xls", ".et", ".ods", ".xlsm", ".wps"):
         raise RosterError(
             f"名单文件 {path.name} 是 {suffix} 格式，无法读取；请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后重试。"
         )
-    raise RosterError(
-        f"名单文件 {path.name} 不是 .xlsx 或 .csv 文件；请提供含“{AGENCY_COLUMN}”列的 .xlsx 或 .csv 名单。"
-    )
+    if suffix not in (".csv", ".xlsx"):
+        raise RosterError(
+            f"名单文件 {path.name} 不是 .xlsx 或 .csv 文件；请提供含“{AGENCY_COLUMN}”列的 .xlsx 或 .csv 名单。"
+        )
+    data = _read_bytes(path)
+    return _read_csv(data, path.name) if suffix == ".csv" else _read_xlsx(data, path.name)
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
+    """The roster's bytes, read once; a FIFO or device is named as such (opening it could hang)."""
+    from ..read import too_large_message
+
+    try:
+        return read_regular(path, MAX_ROSTER_BYTES)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        raise RosterError(f"找不到名单文件：{path}") from exc
+    except NotRegularFileError as exc:
+        raise RosterError(
+            f"名单文件 {path.name} 是{exc.kind}，不是普通文件；请给出 .xlsx 或 .csv 名单文件本身。"
+        ) from exc
+    except TooLargeError as exc:
+        raise RosterError(too_large_message(path, exc.size, "单位名单", exc.limit)) from exc
+    except OSError as exc:
+        raise RosterError(f"名单文件 {path.name} 无法读取：{os_reason(exc)}。") from exc
+
+
+def _read_csv(data: bytes, name: str) -> list[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -115,7 +139,7 @@ def _read_csv(path: Path) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise RosterError(f"名单文件 {path.name} 的编码无法识别；请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx。")
+        raise RosterError(f"名单文件 {name} 的编码无法识别；请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx。")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
     except csv.Error:
@@ -124,11 +148,11 @@ def _read_csv(path: Path) -> list[list[str]]:
         return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
         raise RosterError(
-            f"名单文件 {path.name} 不是有效的 CSV（引号或分隔符不成对），请用 Excel 另存为 .xlsx 后重试。"
+            f"名单文件 {name} 不是有效的 CSV（引号或分隔符不成对），请用 Excel 另存为 .xlsx 后重试。"
         ) from exc
 
 
-def _guard_zip(path: Path) -> None:
+def _guard_zip(data: bytes, name: str) -> None:
     """The reader's zip-bomb limits, before openpyxl inflates anything."""
     import zipfile
 
@@ -136,35 +160,35 @@ def _guard_zip(path: Path) -> None:
     from ..read.container import guard_bomb
 
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return  # openpyxl's failure below says "cannot open"
     try:
-        guard_bomb(infos, path.name, what="名单文件")
+        guard_bomb(infos, name, what="名单文件")
     except UnreadableInput as exc:
         raise RosterError(exc.message) from exc
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(data: bytes, name: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
-    _guard_zip(path)
+    _guard_zip(data, name)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged or disguised file: any library error means "cannot read"
         raise RosterError(
-            f"名单文件 {path.name} 无法作为 .xlsx 打开（文件损坏、加密或并非 Excel 文件）；"
+            f"名单文件 {name} 无法作为 .xlsx 打开（文件损坏、加密或并非 Excel 文件）；"
             "请在 Excel 或 WPS 中打开后另存为 .xlsx 或 .csv 再试。"
         ) from exc
     try:
         if not wb.worksheets:
-            raise RosterError(f"名单文件 {path.name} 中没有工作表。")
+            raise RosterError(f"名单文件 {name} 中没有工作表。")
         return [[_cell_text(c) for c in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
     except RosterError:
         raise
     except Exception as exc:
-        raise RosterError(f"名单文件 {path.name} 的内容无法读取；请另存为 .xlsx 或 .csv 后重试。") from exc
+        raise RosterError(f"名单文件 {name} 的内容无法读取；请另存为 .xlsx 或 .csv 后重试。") from exc
     finally:
         wb.close()
 
