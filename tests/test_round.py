@@ -162,6 +162,42 @@ def test_feedback_packet_of_an_agency_that_passed_later_is_removed_unless_edited
     assert edited.exists()  # the officer's file stays
 
 
+def test_feedback_files_edited_by_the_officer_are_never_overwritten_or_deleted(round_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    _batch(round_dir, out, capsys)
+    root = out / FEEDBACK_DIR
+    [letter] = list((root / "乙局").glob("*.docx"))
+    [annotated] = list((root / "乙局").glob("*.核查.xlsx"))
+    [other_letter] = list((root / "丙局").glob("*.docx"))
+    signed = letter.read_bytes() + b"signed"  # the officer edited and signed the letter
+    letter.write_bytes(signed)
+    wb = openpyxl.load_workbook(annotated)
+    wb[SHEET_RESULTS]["A1"] = "已电话沟通"
+    wb.save(annotated)
+    noted = annotated.read_bytes()
+    merge = root / MAIL_MERGE_NAME
+    merge.write_bytes(merge.read_bytes() + "乙局,已催\r\n".encode())
+    merged = merge.read_bytes()
+    other_letter.unlink()  # a removed packet file is ours to write again
+    corrected = round_dir["in"] / "丙.xlsx"
+    saved = corrected.read_bytes()
+    try:
+        make_sheet(corrected, "丙局", 3)  # a changed input: a real new run, not a reused one
+        capsys.readouterr()
+        code = run(round_dir["in"], out, jobs=2, quiet=True, roster=round_dir["roster"])
+        err = capsys.readouterr().err
+        code = run(round_dir["in"], out, jobs=2, quiet=True, roster=round_dir["roster"])  # and once more
+        err2 = capsys.readouterr().err
+    finally:
+        corrected.write_bytes(saved)
+    assert code == 1
+    assert letter.read_bytes() == signed and annotated.read_bytes() == noted and merge.read_bytes() == merged
+    for text in (err, err2):
+        assert f"{FEEDBACK_DIR}/乙局/{letter.name} 在生成后被修改过，未覆盖" in text
+        assert f"{FEEDBACK_DIR}/{MAIL_MERGE_NAME} 在生成后被修改过" in text
+    assert not (root / "丙局").exists() or not list((root / "丙局").glob("*.docx"))  # 丙 passes now
+
+
 def test_rollup_sums_only_clean_sheets_and_include_errors_makes_a_draft(round_dir, tmp_path, capsys):
     out = tmp_path / "out"
     _, doc = _batch(round_dir, out, capsys, rollup_name="某县")

@@ -7,7 +7,10 @@ one-page letter (``render.letter``); plus ``反馈材料/邮件合并.csv`` for 
 merge. The packets are rewritten each run from the current results; a packet
 written by an earlier run that is no longer wanted (the agency has since
 passed) is removed only if it is still exactly what we wrote — anything the
-officer edited or added stays.
+officer edited or added stays. A packet file changed since we wrote it (the
+officer added a note to the letter, signed it) is not overwritten either: the
+same ownership rule as reports (``ownership.Ownership``), with the hashes
+recorded in ``反馈材料/.nianbao-feedback.json``; the run says which it kept.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from . import ERRORS, UNREADABLE, WARNINGS
 from .results import finding_to_dict
 
 if TYPE_CHECKING:
+    from .ownership import Ownership
     from .rows import FileRow
     from .status import AgencyStatus, RoundStatus
 
@@ -57,11 +61,31 @@ def write_feedback(
     return_to: str | None = None,
     sender: str | None = None,
     date: str | None = None,
+    ownership: Ownership | None = None,
 ) -> Packets:
-    """Write every packet and the mail-merge CSV; returns what was written (problems never raise)."""
+    """Write every packet and the mail-merge CSV; returns what was written (problems never raise).
+
+    With ``ownership``, a packet file that is not ours to replace (edited since we wrote it, or the officer's
+    own file under that name) is kept as it is and named in ``problems``.
+    """
+    from ..check.annotate import output_path
     from ..render.letter import Letter, write_letter
 
     root = out_dir / FEEDBACK_DIR
+    before = _recorded(root)
+
+    def kept(rel: str) -> bool:
+        """True when the file at ``rel`` must be left alone (then it is reported and keeps its old hash)."""
+        # The mail-merge CSV was not recorded before hashes were kept for it: trusted as written then.
+        recorded = before.get(rel, "" if rel == MAIL_MERGE_NAME and before else None)
+        if ownership is None or ownership.ours(f"{FEEDBACK_DIR}/{rel}", sha=recorded):
+            return False
+        ownership.keep(f"{FEEDBACK_DIR}/{rel}")
+        packets.problems.append(f"{FEEDBACK_DIR}/{rel} 在生成后被修改过，未覆盖（如需更新请先移走该文件）")
+        if rel in before:
+            written[rel] = before[rel]
+        return True
+
     by_rel = {f.rel: f for f in files}
     wanted = [a for a in [*status.agencies, *status.not_on_roster] if a.status in NEEDS_FEEDBACK and a.file]
     packets = Packets()
@@ -82,9 +106,14 @@ def write_feedback(
         annotated = None
         if agency.status != UNREADABLE:
             try:
-                annotated = _annotate(path_of(row.rel), row, folder)
+                src = path_of(row.rel)
+                target = output_path(src, folder)
+                if kept(f"{folder_name}/{target.name}"):
+                    annotated = target
+                else:
+                    annotated = _annotate(src, row, folder)
+                    written[f"{folder_name}/{annotated.name}"] = _sha(annotated)
                 names.append(annotated.name)
-                written[f"{folder_name}/{annotated.name}"] = _sha(annotated)
             except Exception as exc:  # one damaged workbook must not stop the others' packets
                 packets.problems.append(f"{agency.agency}：无法生成标注表（{type(exc).__name__}）")
         letter = Letter(
@@ -99,15 +128,17 @@ def write_feedback(
             annotated=annotated.name if annotated else None,
         )
         letter_path = folder / f"{safe_filename(agency.agency or '单位', max_bytes=120)}核查意见.docx"
-        write_letter(letter, letter_path)
+        if not kept(f"{folder_name}/{letter_path.name}"):
+            write_letter(letter, letter_path)
+            written[f"{folder_name}/{letter_path.name}"] = _sha(letter_path)
         names.append(letter_path.name)
-        written[f"{folder_name}/{letter_path.name}"] = _sha(letter_path)
         packets.folders[agency.agency] = f"{FEEDBACK_DIR}/{folder_name}"
         rows.append(_mail_row(agency, f"{FEEDBACK_DIR}/{folder_name}"))
-    csv_path = root / MAIL_MERGE_NAME
-    write_atomic(csv_path, _csv_bytes(rows))
+    if not kept(MAIL_MERGE_NAME):
+        write_atomic(root / MAIL_MERGE_NAME, _csv_bytes(rows))
+        written[MAIL_MERGE_NAME] = _sha(root / MAIL_MERGE_NAME)
     packets.mail_merge = f"{FEEDBACK_DIR}/{MAIL_MERGE_NAME}"
-    _remove_unwanted(root, written)
+    _remove_unwanted(root, before, written)
     write_atomic(root / _RECORD, json.dumps(written, ensure_ascii=False, indent=1))
     return packets
 
@@ -159,14 +190,19 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _remove_unwanted(root: Path, written: Mapping[str, str]) -> None:
-    """Files an earlier run wrote that this run did not, removed only while unchanged since."""
+def _recorded(root: Path) -> dict[str, str]:
+    """The packet files the last run wrote, with their hashes (empty when there was none)."""
     try:
         before = json.loads((root / _RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return
+        return {}
     if not isinstance(before, dict):
-        return
+        return {}
+    return {rel: sha for rel, sha in before.items() if isinstance(rel, str) and isinstance(sha, str)}
+
+
+def _remove_unwanted(root: Path, before: Mapping[str, str], written: Mapping[str, str]) -> None:
+    """Files an earlier run wrote that this run did not, removed only while unchanged since."""
     for rel, sha in before.items():
         if rel in written or not isinstance(rel, str) or ".." in Path(rel).parts or rel.startswith("/"):
             continue

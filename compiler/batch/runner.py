@@ -274,6 +274,7 @@ class Batch:
             force=opts.force,
         )
         packets = self._feedback(status, files, found)
+        self.warnings.extend(packets.problems)
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed or rollup_failed else exit_code(files, found)
         facts = RunFacts(
@@ -317,6 +318,7 @@ class Batch:
                 return_to=self.opts.return_to,
                 sender=self.opts.rollup_name,
                 date=f"{today.year}年{today.month}月{today.day}日",
+                ownership=self.ownership,
             )
         except OSError as exc:
             self.warnings.append(f"反馈材料未能全部生成：{write_error_message(self.opts.out_dir, exc)}")
