@@ -206,6 +206,8 @@ def test_rollup_sums_only_clean_sheets_and_include_errors_makes_a_draft(round_di
     rollup_docx = out / "某县政府信息公开申请情况汇总.docx"
     text = "\n".join(p.text for p in Document(str(rollup_docx)).paragraphs)
     assert "3 个单位" in text and "乙局（有错误未计入）" in text
+    # a roll-up says what it covers: the roster's silent and unreadable agencies are named too
+    assert "戊局（未报送）" in text and "丁局（无法读取）" in text
     with zipfile.ZipFile(rollup_docx) as zf:
         assert not [n for n in zf.namelist() if n.startswith("word/header")]  # clean: no draft mark
     wb = openpyxl.load_workbook(out / SUMMARY_NAME)

@@ -15,7 +15,7 @@ roll-up the officer edited is neither overwritten nor removed. A failed write
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,10 +43,12 @@ def write_rollup_report(
     remover: OutputRemover,
     warn: Callable[[str], None],
     force: bool = False,
+    absent: Sequence[tuple[str, str]] = (),
 ) -> tuple[dict[str, str], bool]:
     """Write the roll-up report (when ``name``), drop last run's other roll-up files.
 
-    ``taken(stem)``: whether an input's outputs already use that name.
+    ``taken(stem)``: whether an input's outputs already use that name; ``absent``: roster agencies with no
+    readable sheet, as (agency, status word), named in the opening.
     Returns the names written by format, and whether writing failed.
     """
     failed = False
@@ -55,7 +57,7 @@ def write_rollup_report(
     if name:
         title = ROLLUP_TITLE.format(name=name)
         report = acc.report(name, chosen.year)
-        report.narrative[report.schema.narrative[0].key] = rollup_coverage(name, acc, chosen)
+        report.narrative[report.schema.narrative[0].key] = rollup_coverage(name, acc, chosen, absent)
         problems = rollup_problems(report)
         wanted = ["docx", "html"] + (["pdf"] if "pdf" in formats else [])
         if problems and not force:
@@ -101,8 +103,11 @@ def write_rollup_report(
     return outputs, failed
 
 
-def rollup_coverage(name: str, acc: Rollup, chosen: Selection) -> str:
-    """The roll-up report's opening: what it covers, who is left out and why, whose figures are unverified."""
+def rollup_coverage(name: str, acc: Rollup, chosen: Selection, absent: Sequence[tuple[str, str]] = ()) -> str:
+    """The roll-up report's opening: what it covers, who is left out and why, whose figures are unverified.
+
+    ``absent``: roster agencies with no readable sheet (未报送, 无法读取, 处理失败), as (agency, status word).
+    """
     year = f"{chosen.year}年度" if chosen.year is not None else "年度"
     text = f"本汇总由{name}所属 {acc.files} 个单位报送的{year}报告数据逐项相加而成。"
     if chosen.excluded:
@@ -110,6 +115,10 @@ def rollup_coverage(name: str, acc: Rollup, chosen: Selection) -> str:
         left = "、".join(f"{e.agency or e.rel}（{kinds.get(e.kind, e.kind)}）" for e in chosen.excluded[:30])
         more = f"等 {len(chosen.excluded)} 份" if len(chosen.excluded) > 30 else ""
         text += f"未计入：{left}{more}。"
+    if absent:
+        left = "、".join(f"{agency}（{label}）" for agency, label in absent[:30])
+        more = f"等 {len(absent)} 个单位" if len(absent) > 30 else ""
+        text += f"名单中另有未计入的单位：{left}{more}。"
     if chosen.unverified:
         names = "、".join(str(f.agency or f.rel) for f in chosen.unverified[:30])
         text += f"以下单位的数字存在错误、未经核实，本汇总为草稿：{names}。"

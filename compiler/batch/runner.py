@@ -59,7 +59,7 @@ from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
 from .rows import FileRow, file_rows, flag_duplicates
 from .signals import Interrupted, install_sigterm, restore_signals
-from .status import RoundStatus, round_status
+from .status import NO_SHEET, RoundStatus, round_status
 from .summary import SUMMARY_NAME, write_summary
 from .summary_json import RunFacts, summary_json
 from .tasks import WorkerConfig
@@ -272,6 +272,7 @@ class Batch:
             remover=self.remover,
             warn=self.warnings.append,
             force=opts.force,
+            absent=[(a.agency, a.label) for a in status.agencies if a.status in NO_SHEET],
         )
         packets = self._feedback(status, files, found)
         self.warnings.extend(packets.problems)

@@ -36,6 +36,8 @@ STATUS_LABELS = {
     WARNINGS: "有警告",
     OK: "通过",
 }
+#: Statuses of a roster agency whose figures cannot be in any roll-up (no readable sheet).
+NO_SHEET = (MISSING, UNREADABLE, FAILED)
 #: What each status asks of the officer (for the guide and the sheet's note).
 STATUS_MEANING = {
     MISSING: "没有收到该单位的填报表：请催报。",
