@@ -212,6 +212,7 @@ def test_rollup_sums_only_clean_sheets_and_include_errors_makes_a_draft(round_di
         assert not [n for n in zf.namelist() if n.startswith("word/header")]  # clean: no draft mark
     wb = openpyxl.load_workbook(out / SUMMARY_NAME)
     assert "草稿" not in wb[SHEET_ROLLUP].cell(1, 1).value
+    assert "名单中另有未计入的单位：丁局（无法读取）、戊局（未报送）" in wb[SHEET_ROLLUP].cell(2, 1).value
     # the chart of applications by agency shows exactly the agencies the roll-up sums
     charted = {row[0] for row in wb[SHEET_CHART_DATA].iter_rows(min_row=2, max_col=1, values_only=True) if row[0]}
     assert charted == {"甲局", "丙局", "己局"}

@@ -36,7 +36,7 @@ from ..schema import (
 )
 from ..util.files import write_atomic
 from .rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
-from .status import MISSING, STATUS_LABELS, STATUS_MEANING, RoundStatus
+from .status import MISSING, NO_SHEET, STATUS_LABELS, STATUS_MEANING, RoundStatus
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -245,7 +245,8 @@ def write_summary(
     _findings_sheet(wb.add_worksheet(SHEET_FINDINGS), fmt, files)
     ws_rollup = wb.add_worksheet(SHEET_ROLLUP)
     ws_data = wb.add_worksheet(SHEET_CHART_DATA)
-    bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name, selection)
+    absent = [f"{a.agency}（{a.label}）" for a in status.agencies if a.status in NO_SHEET] if status else []
+    bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name, selection, absent)
     # The charts show exactly what the roll-up sums.
     summed = selection.included if selection is not None else files
     _charts(wb, ws_rollup, ws_data, fmt, summed, rollup, bottom + 2)
@@ -410,8 +411,13 @@ def _text_width(text: str) -> float:
     return sum(2.0 if ord(ch) >= 0x2E80 else 1.1 for ch in text)
 
 
-def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = None) -> str:
-    """The sentence under the roll-up's title: what it sums, and what it left out and why."""
+def rollup_note(
+    rollup: Rollup, with_errors: int, selection: Selection | None = None, absent: Sequence[str] = ()
+) -> str:
+    """The sentence under the roll-up's title: what it sums, and what it left out and why.
+
+    ``absent``: roster agencies with no readable sheet, each as ``单位（状态）``.
+    """
     schema = rollup.schema
     year = selection.year if selection is not None else rollup.main_year
     which = f"{year}年度" if year is not None else ""
@@ -452,6 +458,8 @@ def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = 
             note += f"其他年度的报告 {len(others)} 份未计入（{counts}）：{_names([e.rel for e in others])}。"
         if selection.excluded:
             note += f"详见“{SHEET_EXCLUDED}”工作表。"
+    if absent:
+        note += f"名单中另有未计入的单位：{_names(list(absent))}。"
     if rollup.text_count:
         cells = "、".join(f"{schema.figure(k).name}（{n} 份）" for k, n in sorted(rollup.text_skipped.items())[:10])
         more = " 等" if len(rollup.text_skipped) > 10 else ""
@@ -465,7 +473,13 @@ def _names(rels: Sequence[str], limit: int = 5) -> str:
 
 
 def _rollup_sheet(
-    ws: Worksheet, fmt: _Formats, rollup: Rollup, with_errors: int, name: str | None, selection: Selection | None
+    ws: Worksheet,
+    fmt: _Formats,
+    rollup: Rollup,
+    with_errors: int,
+    name: str | None,
+    selection: Selection | None,
+    absent: Sequence[str] = (),
 ) -> int:
     """The national tables filled with the sums; returns the last row used."""
     schema = rollup.schema
@@ -479,7 +493,7 @@ def _rollup_sheet(
     if with_errors:
         title += "（草稿）"
     _text(ws, 0, 0, title, fmt.title)
-    note = rollup_note(rollup, with_errors, selection)
+    note = rollup_note(rollup, with_errors, selection, absent)
     ws.merge_range(1, 0, 1, len(widths) - 1, "", fmt.note)
     _text(ws, 1, 0, note, fmt.note)
     ws.set_row(1, 15 * max(1, math.ceil(_text_width(note) / sum(widths))) + 4)
