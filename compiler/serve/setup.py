@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import json
-import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from ..commands.errors import CommandError, InputError, OutputError, UsageError
 from ..util.files import write_atomic
 from . import core
 from .security import new_token, token_hash
+from .serverlog import log_setup
 from .store import CONFIG_NAME, LINKS_NAME, SQLITE_NAME, TEMPLATES_DIR, Store, StoreError, now
 
 #: Environment variables that carry the settings to each ``--workers`` process.
@@ -172,6 +172,7 @@ def serve_forever(
         "host": host,
         "port": port,
         "access_log": False,  # uvicorn's access log would print the private links; ours redacts them
+        "log_config": None,  # its lines go through ours, in Chinese (``serverlog``)
         "proxy_headers": True,
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         "server_header": False,
@@ -190,11 +191,12 @@ def serve_forever(
         application = asgi(settings_from(root, database, max_upload_mb, jobs))
     except StoreError as exc:
         raise InputError(str(exc)) from exc
-    uvicorn.run(application, **common)
-
-
-def log_setup() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        uvicorn.run(application, **common)
+    except SystemExit as exc:  # it could not start (its reason is logged, in Chinese): our exit code, not its 3
+        if exc.code:
+            raise UsageError("服务未能启动，原因见上一行。") from None
+        raise
 
 
 def app_from_env() -> Any:
