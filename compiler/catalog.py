@@ -158,6 +158,13 @@ _ENTRIES = (
     CatalogEntry(
         "OUTPUT_EDITED", "warning", "上次生成的报告在生成后被修改过（如盖章），未覆盖，新报告未写出", raised_by="batch"
     ),
+    # ---- serve (raised by compiler.serve for an upload through an agency's link)
+    CatalogEntry(
+        "UPLOAD_OTHER_AGENCY",
+        "error",
+        "上传的是名单中另一个单位的填报表（单位名称与专用链接所属的单位不符）",
+        raised_by="serve",
+    ),
     # ---- notices
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
     CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),

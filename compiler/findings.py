@@ -80,6 +80,7 @@ RAISED_BY: dict[str, str] = {
     "read": "读取填报表时",
     "import": "读取已发布报告时",
     "batch": "批量处理时",
+    "serve": "网上报送时",
 }
 
 

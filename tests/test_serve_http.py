@@ -195,6 +195,23 @@ def test_upload_returns_the_check_json_entry_and_report_waits_for_a_clean_sheet(
     assert client.get(f"{link}/uploads/{upload_id}", headers=JSON).json()["status"] == "errors"
 
 
+def test_another_roster_agencys_sheet_through_my_link_is_an_error(client: TestClient, rnd: Round, tmp_path: Path) -> None:
+    """Sent the neighbour's sheet: not 通过 under my name, no report with their name, not in my roll-up line."""
+    mine = rnd.links[NAMES[0]]
+    theirs = good_sheet(tmp_path / "另一局.xlsx", NAMES[1])
+    got = upload(client, mine, theirs).json()
+    assert got["status"] == "errors" and got["counts"]["error"] == 1
+    first = got["findings"][0]
+    assert first["code"] == "UPLOAD_OTHER_AGENCY" and first["ref"] == "基本信息!B2"
+    assert NAMES[1] in first["message"] and NAMES[0] in first["message"]
+    assert client.get(f"{mine}/report.docx").status_code == 409
+    status = client.get("/api/status", headers=admin(rnd)).json()
+    assert next(a for a in status["agencies"] if a["agency"] == NAMES[0])["status"] == "有错误"
+    # a name that is on no roster (a short form, a renamed agency) is not called another agency's sheet
+    renamed = good_sheet(tmp_path / "改名.xlsx", "衢州市示例局（新）")
+    assert upload(client, mine, renamed).json()["status"] == "ok"
+
+
 def test_report_before_any_upload_is_409(client: TestClient, rnd: Round) -> None:
     resp = client.get(rnd.links[NAMES[0]] + "/report.pdf")
     assert resp.status_code == 409 and "尚未上传" in resp.text

@@ -112,8 +112,10 @@ class AgencyPages(BaseServer):
                 )
         except (BodyTooLarge, TooLarge):
             return self.too_large(request)
+        roster = [a.name for a in await run_in_threadpool(self.store.agencies)]
+        task = {"kind": "check", "path": str(path), "name": name, "agency": agency.name, "others": roster}
         try:
-            result = await self.jobs.run({"kind": "check", "path": str(path), "name": name})
+            result = await self.jobs.run(task)
         except JobFailed as exc:
             result = core.failed_check(name, exc.code, str(exc))
         if not result.get("ok"):  # our bug, reported as ours

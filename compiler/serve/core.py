@@ -65,8 +65,13 @@ def safe_name(text: str) -> str:
     return safe_filename(text)
 
 
-def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
+def check_upload(
+    path: str | Path, display_name: str, agency: str | None = None, others: Sequence[str] = ()
+) -> dict[str, Any]:
     """Read and check one uploaded file (the ``check`` use case).
+
+    ``agency`` is the agency whose link took the upload and ``others`` the rest of the roster: a sheet
+    filled in for one of them is an ``UPLOAD_OTHER_AGENCY`` error (its figures must not count as ``agency``'s).
 
     ``entry`` is exactly one element of ``check --json``'s ``files`` (with
     ``path`` = the name the clerk uploaded); ``agency``, ``year`` and
@@ -76,6 +81,13 @@ def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
     from ..commands.check import check_files
 
     result = check_files([Path(path)]).results[0]
+    wrong = _other_agency(result, agency, others) if agency else None
+    if wrong is not None:
+        from ..check import counts_of, status_of
+
+        result.findings.insert(0, wrong)
+        result.counts = counts_of(result.findings)
+        result.status = status_of(result.counts)
     entry = to_json([result])["files"][0]
     entry["path"] = display_name
     out: dict[str, Any] = {"entry": entry, "agency": None, "year": None, "tables": None}
@@ -85,6 +97,35 @@ def check_upload(path: str | Path, display_name: str) -> dict[str, Any]:
         out["year"] = str(report.year) if report.year is not None else None
         out["tables"] = _json_safe(report.tables)  # the same JSON-safe conversion as check --json
     return out
+
+
+def _other_agency(result: Any, agency: str, others: Sequence[str]) -> Any:
+    """The ``UPLOAD_OTHER_AGENCY`` finding when the sheet names another roster agency than ``agency``, else None."""
+    from ..catalog import make_finding
+    from ..schema.workbook import cell_ref
+
+    report = result.report
+    named = report.agency.strip() if report is not None and isinstance(report.agency, str) else ""
+    if not named or same_agency(named, agency):
+        return None
+    other = next((o for o in others if same_agency(o, named) and not same_agency(o, agency)), None)
+    if other is None:
+        return None  # a name not on the roster (a short form, a renamed agency): the page points it out
+    where = report.origin.cells.get("info_agency") if report.origin is not None else None
+    if where is None:
+        with contextlib.suppress(KeyError):
+            ref = cell_ref(report.schema, "info_agency")
+            where = (ref.sheet, ref.a1)
+    return make_finding(
+        "UPLOAD_OTHER_AGENCY",
+        f"这份填报表的单位名称是“{other}”，而本链接属于“{agency}”：看来上传了其他单位的表。"
+        f"请上传本单位（{agency}）的填报表；如确是本单位的，请把单位名称改为“{agency}”后重新上传。",
+        sheet=where[0] if where else None,
+        cell=where[1] if where else None,
+        key="info_agency",
+        expected=agency,
+        actual=named,
+    )
 
 
 def failed_check(display_name: str, code: str, message: str) -> dict[str, Any]:

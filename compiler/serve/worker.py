@@ -26,7 +26,8 @@ def process(task: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
         if kind == "ping":
             return {"ok": True}
         if kind == "check":
-            return {"ok": True, **core.check_upload(task["path"], task["name"])}
+            others = task.get("others", ())
+            return {"ok": True, **core.check_upload(task["path"], task["name"], task.get("agency"), others)}
         if kind == "compile":
             return core.compile_upload(task["path"], task["outputs"], task["key"], task["format"])
         if kind == "summary":
