@@ -195,7 +195,9 @@ def test_upload_returns_the_check_json_entry_and_report_waits_for_a_clean_sheet(
     assert client.get(f"{link}/uploads/{upload_id}", headers=JSON).json()["status"] == "errors"
 
 
-def test_another_roster_agencys_sheet_through_my_link_is_an_error(client: TestClient, rnd: Round, tmp_path: Path) -> None:
+def test_another_roster_agencys_sheet_through_my_link_is_an_error(
+    client: TestClient, rnd: Round, tmp_path: Path
+) -> None:
     """Sent the neighbour's sheet: not 通过 under my name, no report with their name, not in my roll-up line."""
     mine = rnd.links[NAMES[0]]
     theirs = good_sheet(tmp_path / "另一局.xlsx", NAMES[1])
