@@ -207,11 +207,14 @@ def test_another_roster_agencys_sheet_through_my_link_is_an_error(
     assert first["code"] == "UPLOAD_OTHER_AGENCY" and first["ref"] == "基本信息!B2"
     assert NAMES[1] in first["message"] and NAMES[0] in first["message"]
     assert client.get(f"{mine}/report.docx").status_code == 409
+    page = client.get(mine).text
+    assert "UPLOAD_OTHER_AGENCY" in page and page.count("不一致") == 0  # said once, by the finding
     status = client.get("/api/status", headers=admin(rnd)).json()
     assert next(a for a in status["agencies"] if a["agency"] == NAMES[0])["status"] == "有错误"
     # a name that is on no roster (a short form, a renamed agency) is not called another agency's sheet
     renamed = good_sheet(tmp_path / "改名.xlsx", "衢州市示例局（新）")
     assert upload(client, mine, renamed).json()["status"] == "ok"
+    assert "不一致" in client.get(mine).text  # the page's note still asks to make sure
 
 
 def test_report_before_any_upload_is_409(client: TestClient, rnd: Round) -> None:

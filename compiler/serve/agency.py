@@ -79,8 +79,11 @@ class AgencyPages(BaseServer):
             overdue=overdue(meta.get("deadline")),
             notice=notice,
             other_agency=shown.report_agency
-            if shown and shown.report_agency and not core.same_agency(shown.report_agency, agency.name)
-            else None,
+            if shown
+            and shown.report_agency
+            and not core.same_agency(shown.report_agency, agency.name)
+            and not any(f.get("code") == "UPLOAD_OTHER_AGENCY" for f in (shown.result.get("findings") or []))
+            else None,  # a finding already says it (another roster agency): the box is for other names
             max_upload_mb=self.settings.max_upload_mb,
         )
 
