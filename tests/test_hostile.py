@@ -93,6 +93,15 @@ def number_error(code: str, shown: str) -> tuple[Run, ...]:
     return (check(1, code, key=NUMBER_KEY, says=(NUMBER_REF.ref,)), compile_(1, shown, "未生成报告"), export(0))
 
 
+def text_number_error(shown: str) -> tuple[Run, ...]:
+    """A number typed as text: read, and an error at that cell (the sheet's SUMs leave it out); export says so too."""
+    return (
+        check(1, "NUMBER_AS_TEXT", key=NUMBER_KEY, says=(NUMBER_REF.ref,)),
+        compile_(1, shown, "未生成报告"),
+        export(1),
+    )
+
+
 def published(exit: int, *codes: str, says: tuple[str, ...] = ()) -> tuple[Run, ...]:
     return (
         Run("audit", exit, (("UNREADABLE",) if exit == 2 else codes), says, exact=False),
@@ -250,11 +259,16 @@ CASES: tuple[Case, ...] = (
     Case("num_1e308_text", K_NUMBER, "文字 “1e308”", number_error("NOT_A_NUMBER", "1e308")),
     Case("num_nan_text", K_NUMBER, "文字 “NaN”", number_error("NOT_A_NUMBER", "NaN")),
     Case("num_minus_zero", K_NUMBER, "数值 -0.0（读作 0）", clean()),
-    Case("num_minus_zero_text", K_NUMBER, "文字 “-0”（读作 0）", clean()),
-    Case("num_leading_zeros_text", K_NUMBER, "文字 “00012”（读作 12）", clean()),
+    Case("num_minus_zero_text", K_NUMBER, "文字 “-0”（读作 0，该格报错误）", text_number_error("-0")),
+    Case(
+        "num_leading_zeros_text",
+        K_NUMBER,
+        "文字 “00012”（读作 12，该格报错误）",
+        text_number_error("00012"),
+    ),
     Case("num_with_unit", K_NUMBER, "文字 “12件”", number_error("NOT_A_NUMBER", "12件")),
-    Case("num_fullwidth", K_NUMBER, "全角 “１２”（读作 12）", clean()),
-    Case("num_thousands", K_NUMBER, "“1,234”（读作 1234）", clean()),
+    Case("num_fullwidth", K_NUMBER, "全角 “１２”（读作 12，表格合计不计入：该格报错误）", text_number_error("１２")),
+    Case("num_thousands", K_NUMBER, "文字 “1,234”（读作 1234，该格报错误）", text_number_error("1,234")),
     Case("num_negative", K_NUMBER, "-3", number_error("NEGATIVE", "负数")),
     Case("num_fraction_count", K_NUMBER, "件数 2.5", number_error("NOT_WHOLE", "整数")),
     Case("num_bool", K_NUMBER, "布尔值 TRUE", number_error("NOT_A_NUMBER", "TRUE")),
@@ -262,9 +276,9 @@ CASES: tuple[Case, ...] = (
     Case(
         "num_with_unit_t3",
         K_NUMBER,
-        "表三“12件”：该格是错误，经过它的合计“无法核对”而不是“错误”",
+        "表三“12件”：该格是错误，按 12 核对其他规则，不掩盖它带来的勾稽错误",
         (
-            check(1, "NOT_A_NUMBER", "SUM_UNCHECKABLE", key=corpus.T3_KEY),
+            check(1, "NOT_A_NUMBER", "T3_BALANCE", key=corpus.T3_KEY, exact=False),
             compile_(1, "12件", "未生成报告"),
             export(0),
         ),

@@ -36,6 +36,7 @@ def check_report(report: Report, previous: Report | None = None, *, published: b
     schema = report.schema
     lay = layout(schema)
     ctx = Context(report=report, schema=schema, lay=lay, published=published, values=flatten(report, lay))
+    rules.read_text_numbers(ctx)
     rules.find_unknown(ctx)
     rules.check_types(ctx)
     rules.check_sums(ctx)

@@ -93,6 +93,12 @@ _ENTRIES = (
     CatalogEntry("STAMP_MISSING", "warning", "模板标记缺失，按模板位置读取", raised_by="read"),
     CatalogEntry("NAMES_MISSING", "warning", "部分单元格名称缺失，按模板位置读取", raised_by="read"),
     CatalogEntry(
+        "NUMBER_AS_TEXT",
+        "error",
+        "数字以文字形式填写（全角数字或文本格式），工作表的合计不计入",
+        raised_by="read",
+    ),
+    CatalogEntry(
         "FORMULA_EVALUATED",
         "notice",
         "填报单元格中的常数算式（如 =3+4）已按结果读取",

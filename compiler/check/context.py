@@ -103,6 +103,13 @@ def show(v: Value | object) -> str:
     return repr(v)
 
 
+def typed_value(v: object) -> str:
+    """A number as the clerk typed it (``-1e-300``, ``18.0000001``): never rounded into another value."""
+    if isinstance(v, float) and math.isfinite(v) and not v.is_integer():
+        return repr(v)
+    return show(v)
+
+
 _PAREN_TAIL = re.compile(r"（[^（）]*）$")
 
 
@@ -143,6 +150,8 @@ class Context:
     unknown: set[str] = field(default_factory=set)
     #: Unknown totals → the input cells that make them unknown.
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Keys whose text plainly holds a number (``"8件"``): the text as typed; ``values`` holds the number.
+    text_numbers: dict[str, str] = field(default_factory=dict)
     #: Keys the reader could not read (``origin.unread`` and keys of its error/warning findings).
     unread: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)

@@ -14,10 +14,25 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..compute import sum_values
 from ..model import Report
+from ..read.values import number_in_text
 from ..schema import Figure, Rule
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW
-from .context import Context, close, flatten, is_number, short_label, show, t3_key, t3_total, term, tidy, where
+from .context import (
+    Context,
+    close,
+    flatten,
+    is_number,
+    short_label,
+    show,
+    t3_key,
+    t3_total,
+    term,
+    tidy,
+    typed_value,
+    where,
+)
 
 #: LARGE_CARRY_OVER threshold: 四 above this share of 一 + 二.
 CARRY_OVER_SHARE = 0.30
@@ -25,6 +40,27 @@ CARRY_OVER_SHARE = 0.30
 FEE_YUAN_THRESHOLD = 100_000
 #: How many cells a BLANK_AS_ZERO / SUM_UNCHECKABLE message names.
 LIST_CELLS = 5
+
+
+def read_text_numbers(ctx: Context) -> None:
+    """A text cell that plainly holds a number (``"8件"``, ``"１８"`` in a JSON) counts with that number.
+
+    The cell is reported once (``NOT_A_NUMBER``); every other rule is checked with
+    the number, so one text cell never hides a real error elsewhere. In a workbook
+    the formula totals the reader could not sum are summed again with it.
+    """
+    for key, v in ctx.values.items():
+        if isinstance(v, str):
+            n = number_in_text(v)
+            if n is not None:
+                ctx.text_numbers[key] = v
+                ctx.values[key] = n
+    if not ctx.text_numbers or ctx.report.origin.kind not in ("xlsx", "xlsm"):
+        return
+    overridden = getattr(ctx.report.origin, "overridden", None) or {}
+    for rule in ctx.lay.formula_rules:
+        if rule.anchor not in overridden and ctx.values.get(rule.anchor) is None:
+            ctx.values[rule.anchor] = sum_values(ctx.values.get(k) for k in rule.right)
 
 
 def find_unknown(ctx: Context) -> None:
@@ -67,11 +103,22 @@ def check_types(ctx: Context) -> None:
     }
     for fig in ctx.lay.figures:
         v = ctx.values[fig.key]
-        if v is None or (type(v) is int and v >= 0):
+        if (v is None or (type(v) is int and v >= 0)) and fig.key not in ctx.text_numbers:
             continue  # the common case, decided without building a message
         if fig.key in said:
             continue
         sheet_where = f"{fig_sheet(ctx, fig)}{where(fig)}"
+        if fig.key in ctx.text_numbers:
+            typed = ctx.text_numbers[fig.key]
+            ctx.add(
+                "NOT_A_NUMBER",
+                fig.key,
+                f"{sheet_where}应填数字，现在是文字{show(typed)}。核查已按 {typed_value(v)} 计算其他规则，"
+                f"但表格的合计不计入文字。请改为数字{_fix_hint(fig, v)}。",
+                expected=v if _valid_figure(fig, v) else None,
+                actual=typed,
+            )
+            continue
         if isinstance(v, bool) or not isinstance(v, int | float):
             ctx.add(
                 "NOT_A_NUMBER",
@@ -82,12 +129,14 @@ def check_types(ctx: Context) -> None:
         elif not math.isfinite(v):
             ctx.add("NOT_FINITE", fig.key, f"{sheet_where}的值 {v} 不是有效数字，请改为实际数字。", actual=str(v))
         elif v < 0:
-            ctx.add("NEGATIVE", fig.key, f"{sheet_where}不能为负数（现为 {show(v)}），请改为实际数字。", actual=v)
+            ctx.add(
+                "NEGATIVE", fig.key, f"{sheet_where}不能为负数（现为 {typed_value(v)}），请改为实际数字。", actual=v
+            )
         elif fig.kind == "count" and not float(v).is_integer():
             ctx.add(
                 "NOT_WHOLE",
                 fig.key,
-                f"{sheet_where}是件数，应为整数，现为 {show(v)}。请改为整数。",
+                f"{sheet_where}是件数，应为整数，现为 {typed_value(v)}。请改为整数。",
                 expected=round(v),
                 actual=v,
             )
@@ -102,8 +151,26 @@ def check_types(ctx: Context) -> None:
 
 
 def _at_most_4_decimals(v: float) -> bool:
-    scaled = v * 10_000
-    return abs(scaled - round(scaled)) <= 1e-6 * max(1.0, abs(scaled))
+    """At most 4 decimals as typed: the shortest repr of the float, not a tolerance that grows with the amount."""
+    if float(v).is_integer():
+        return True
+    text = repr(float(v))
+    if "e" in text:
+        return False
+    return len(text.partition(".")[2]) <= 4
+
+
+def _valid_figure(fig: Figure, v: object) -> bool:
+    """A value the clerk could type: a finite number ≥ 0, whole for counts, ≤ 4 decimals for amounts."""
+    if not is_number(v) or v < 0:  # type: ignore[operator]
+        return False
+    if fig.kind == "count":
+        return float(v).is_integer()  # type: ignore[arg-type]
+    return _at_most_4_decimals(v)  # type: ignore[arg-type]
+
+
+def _fix_hint(fig: Figure, v: object) -> str:
+    return f" {show(v)}" if _valid_figure(fig, v) else ""
 
 
 def fig_sheet(ctx: Context, fig: Figure) -> str:
@@ -261,20 +328,26 @@ def _sum_error(ctx: Context, f: _Failure) -> None:
     actual = ctx.values[rule.anchor]
     actual_n = ctx.num(rule.anchor)
     sheet = fig_sheet(ctx, anchor)
+    valid = _valid_figure(anchor, expected)
     if rule.is_total:
+        fix = f"请改为 {show(expected)}，或核对各分项数字。" if valid else "请核对各分项数字。"
         message = (
             f"{sheet}{where(anchor)}不符合“{rule.title}”：各分项之和为 {show(expected)}，"
-            f"表中为 {show(actual)}（相差 {_signed(actual_n - expected)}）。"
-            f"请改为 {show(expected)}，或核对各分项数字。"
+            f"表中为 {show(actual)}（相差 {_signed(actual_n - expected)}）。{fix}"
         )
     else:
         lhs = " + ".join(f"{term(ctx.lay.by_key[k])}（{show(ctx.values[k])}）" for k in rule.left)
         rhs = " + ".join(f"{term(ctx.lay.by_key[k])}（{show(ctx.values[k])}）" for k in rule.right)
         message = (
             f"{rule.title}不成立：{lhs} = {show(tidy(left))}，而 {rhs} = {show(tidy(right))}"
-            f"（相差 {_signed(tidy(right - left))}）。若其他数字无误，{sheet}{where(anchor)}应为 {show(expected)}。"
+            f"（相差 {_signed(tidy(right - left))}）。"
+            + (
+                f"若其他数字无误，{sheet}{where(anchor)}应为 {show(expected)}。"
+                if valid
+                else "请逐项核对两边的数字（按其他数字推算的值不可能成立）。"
+            )
         )
-    ctx.add(rule.code, rule.anchor, message, expected=expected, actual=actual_n)
+    ctx.add(rule.code, rule.anchor, message, expected=expected if valid else None, actual=actual_n)
 
 
 def _signed(x: float) -> str:

@@ -42,6 +42,7 @@ from .values import (
     date_value,
     figure_value,
     info_text,
+    is_typed_as_text,
     narrative_text,
     year_value,
 )
@@ -85,6 +86,7 @@ NAMES_MISSING = "NAMES_MISSING"
 SHEET_MISSING = "SHEET_MISSING"
 FORMULA_IN_INPUT = "FORMULA_IN_INPUT"
 FORMULA_EVALUATED = "FORMULA_EVALUATED"
+NUMBER_AS_TEXT = "NUMBER_AS_TEXT"
 MACROS_IGNORED = "MACROS_IGNORED"
 EXTERNAL_LINKS_IGNORED = "EXTERNAL_LINKS_IGNORED"
 
@@ -771,12 +773,30 @@ def _read_figures(report: Report, loc: _Locator, schema: Schema, findings: list[
                 findings.append(_formula_finding(found, fig.key, fig.name))
         else:
             value = figure_value(found.value)
+            if is_typed_as_text(found.value, value):
+                findings.append(_text_number_finding(found, fig.key, fig.name, value))
             if fig.key in totals:
                 if value is None:
                     continue  # formula deleted, nothing typed: recomputed like a spreadsheet would show it
                 overridden.add(fig.key)
         report.set_value(fig.key, value)
     return overridden
+
+
+def _text_number_finding(found: Located, key: str, label: str, value: Value) -> Finding:
+    typed = clip(str(found.value).strip(), 30)
+    return Finding(
+        NUMBER_AS_TEXT,
+        "error",
+        f"“{label}”单元格中的“{typed}”是以文字形式填写的数字（全角数字或文本格式）：核查已按 {value} 计算，"
+        f"但工作表自己的合计公式不计入文字，表中显示的合计会少算这一格。请删除后重新输入半角数字 {value}"
+        "（单元格格式为“常规”或“数值”）。",
+        sheet=found.sheet,
+        cell=found.a1,
+        key=key,
+        actual=typed,
+        expected=value,
+    )
 
 
 __all__ = [

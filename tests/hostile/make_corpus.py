@@ -1034,7 +1034,7 @@ def _(d: Path) -> Path:
 
 @case("num_with_unit_t3")
 def _(d: Path) -> Path:
-    """Text in a table-3 input: the cell is an error, the sums through it are uncheckable (not wrong)."""
+    """Text in a table-3 input: the cell is an error; the other rules are checked with the number it holds."""
     return filled_workbook(d / "表三文字.xlsx", {T3_KEY: Text("12件")})
 
 
