@@ -74,8 +74,14 @@ _ENTRIES = (
     CatalogEntry("NARR_DISCLOSED", "warning", "文字中“予以公开 N 件”与表三（一）予以公开总计不符"),
     CatalogEntry("NARR_REVIEWS", "warning", "文字中“行政复议 N 件”与表四行政复议总计不符"),
     CatalogEntry("NARR_LAWSUITS", "warning", "文字中“行政诉讼 N 件”与表四行政诉讼总计不符"),
+    CatalogEntry("NARR_CARRY_OVER", "warning", "文字中“上年结转 / 结转下年度 N 件”与表三二、四总计不符"),
+    CatalogEntry("NARR_RESULTS", "warning", "文字中办结（答复）总数或某类办理结果的件数与表三不符"),
+    CatalogEntry("NARR_APPLICANTS", "warning", "文字中自然人、法人或其他组织申请件数与表三一、本年新收各列不符"),
+    CatalogEntry("NARR_TABLE2", "warning", "文字中规章、规范性文件件数，许可、处罚、强制决定数或收费金额与表二不符"),
     CatalogEntry("NARR_NO_APPLICATIONS", "warning", "文字称未收到申请，表三却有本年新收申请"),
-    CatalogEntry("NARR_FEE_CHARGED", "warning", "表三有逾期未缴费的申请，文字却称未收取信息处理费"),
+    CatalogEntry(
+        "NARR_FEE_CHARGED", "warning", "表三有逾期未缴费的申请（发出过收费通知），文字却称未发出收费通知或不涉及收费"
+    ),
     CatalogEntry("FEE_NOT_MENTIONED", "warning", "第六部分没有说明信息处理费收取情况"),
     # ---- warnings: across years
     CatalogEntry("CARRY_OVER_MISMATCH", "warning", "本年上年结转与上年结转下年度不符", needs_previous=True),

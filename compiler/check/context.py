@@ -15,7 +15,7 @@ from ..compute import formula_order
 from ..findings import Finding, tidy
 from ..model import Report, Value
 from ..placeholders import format_number
-from ..schema import Figure, Rule, Schema
+from ..schema import Figure, Rule, Schema, Table
 from ..schema.workbook import SHEET_INFO, SHEET_NARRATIVE, CellRef, cell_map
 from .catalog import CATALOG
 
@@ -43,6 +43,8 @@ class Layout:
     unpaid_fee_total: str | None
     #: Table 4 group totals, in printed order (行政复议, 直接起诉, 复议后起诉).
     t4_totals: tuple[str, ...]
+    #: Table 3 result groups as printed (“不予公开” → its JSON rows), from the grid's row labels.
+    t3_groups: dict[str, tuple[int, ...]]
 
 
 _LAYOUTS: dict[str, Layout] = {}
@@ -68,8 +70,23 @@ def layout(schema: Schema) -> Layout:
         t3=t3_keys,
         unpaid_fee_total=unpaid,
         t4_totals=tuple(r.anchor for r in schema.rules if r.table == "t4" and r.is_total),
+        t3_groups=_t3_groups(t3),
     )
     return result
+
+
+_GROUP_LABEL = re.compile(r"（[一二三四五六七八九十]+）([^（]+)")
+
+
+def _t3_groups(table: Table) -> dict[str, tuple[int, ...]]:
+    """“（三）不予公开” spanning grid rows → {"不予公开": JSON rows}, read from the printed grid."""
+    groups: dict[str, tuple[int, ...]] = {}
+    for cell in table.grid:
+        m = _GROUP_LABEL.match(cell.text) if cell.role == "label" else None
+        if m:
+            first = cell.row - table.header_rows + 1
+            groups[m.group(1)] = tuple(range(first, first + cell.rowspan))
+    return groups
 
 
 # Landmark accessors (1-based JSON rows of gov-2021 table 3).

@@ -1,11 +1,13 @@
 """Text rules: basic information, dates, the template stamp, narrative parts, and
 numbers quoted in the narrative that contradict the tables.
 
-The narrative patterns run on every narrative part after known ``{占位符}``
-are substituted (so ``收到申请{新收申请总数}件`` is consistent by
-construction) and after NFKC normalisation (full-width digits and
-punctuation). Numbers may be Arabic (``12``, ``1,234``) or Chinese
-(``十二``, ``一百零五``, ``两``).
+Numbers quoted in the narrative are read by ``compiler.check.extract`` (what is
+counted, the number, its unit, and whether it is this year's figure) and
+compared with the table cells that concept names (``narrative_targets``). The
+text is first given its known ``{占位符}`` (so ``收到申请{新收申请总数}件`` is
+consistent by construction) and NFKC-normalised (full-width digits and
+punctuation). Numbers may be Arabic (``12``, ``1,234``) or Chinese (``十二``,
+``一百零五``, ``两``).
 """
 
 from __future__ import annotations
@@ -14,108 +16,29 @@ import contextlib
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from ..placeholders import find_unknown, substitute
-from ..schema.gov2021 import T3_NEW, T3_RESULTS_FIRST
-from .context import Context, show, t3_total, tidy
+from ..schema import Schema
+from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL, T3_RESULTS_FIRST
+from .context import Context, Layout, close, layout, short_label, show, t3_key, t3_total, tidy
+from .extract import extract
 from .rules import int_year
-
-# ---------------------------------------------------------------------- numbers
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "零〇一二两三四五六七八九十百千"
-NUM = rf"(?<![\d.{_CN}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|[{_CN}]+)"
-
-
-def parse_cn_number(text: str) -> int | None:
-    """``12``, ``1,234``, ``十二``, ``一百零五``, ``两千`` → int; anything else → None."""
-    text = text.replace(",", "")
-    if text.isdigit():
-        return int(text)
-    total = digit = 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (digit or 1) * _CN_UNITS[ch]
-            digit = 0
-        else:
-            return None
-    return total + digit
-
 
 # ---------------------------------------------------------------------- patterns
 _GAP = r"[^。;,\n]"
-_UNIT = r"\s*(?:件|个|份|起|宗|例)"
-#: Words that make a quoted number refer to something else (last year, a breakdown, the other table).
-_SKIP_BEFORE = re.compile(r"上年|去年|上一年|同比|较")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A narrative pattern “… N 件” compared with a table figure."""
-
-    code: str
-    patterns: tuple[re.Pattern[str], ...]
-    #: The quote is ignored when its gap holds one of these (it is about something else).
-    skip_gap: tuple[str, ...]
-    #: Chinese description of the quote for messages.
-    what: str
-
-
-_QUOTES = (
-    Quote(
-        "NARR_APPLICATIONS",
-        (
-            re.compile(rf"(?:收到|新收|接收|收悉)(?P<gap>{_GAP}{{0,24}}?)申请{_GAP}{{0,8}}?{NUM}{_UNIT}"),
-            re.compile(rf"(?:收到|新收|接收|收悉)(?P<gap>{_GAP}{{0,10}}?){NUM}{_UNIT}{_GAP}{{0,12}}?申请"),
-        ),
-        ("复议", "诉讼", "上年", "结转", "自然人", "法人", "企业", "其中"),
-        "收到（新收）申请",
-    ),
-    Quote(
-        "NARR_DISCLOSED",
-        (re.compile(rf"予以公开(?P<gap>{_GAP}{{0,6}}?){NUM}{_UNIT}"),),
-        ("自然人", "法人", "企业", "部分"),
-        "予以公开",
-    ),
-    Quote(
-        "NARR_REVIEWS",
-        (re.compile(rf"行政复议(?P<gap>{_GAP}{{0,10}}?){NUM}{_UNIT}"),),
-        ("诉讼", "维持", "纠正", "其他", "尚未", "审结", "撤销", "驳回", "其中", "决定"),
-        "行政复议",
-    ),
-    Quote(
-        "NARR_LAWSUITS",
-        (re.compile(rf"行政诉讼(?P<gap>{_GAP}{{0,10}}?){NUM}{_UNIT}"),),
-        ("复议", "维持", "纠正", "其他", "尚未", "审结", "撤销", "驳回", "其中", "判决"),
-        "行政诉讼",
-    ),
-)
 _NO_APPLICATIONS = (
     re.compile(rf"(?:未|没有|尚未|并未)(?:收到|接到|受理)(?P<gap>{_GAP}{{0,24}}?)申请"),
     re.compile(rf"无(?P<gap>{_GAP}{{0,4}}?)(?:公开申请|依申请公开)"),
 )
+#: The text says no fee notice was sent (or fees do not arise at all). “未收取信息处理费” is *not* one:
+#: notices sent and never paid (表三（六）2) end with no fee collected, which is consistent.
 _NO_FEE = (
-    re.compile(rf"(?:未|没有|不|无|免)(?:收取|收|征收|产生|涉及)(?:任何)?(?P<gap>{_GAP}{{0,8}}?)(?:信息处理费|费用)"),
-    re.compile(r"无(?P<gap>)信息处理费"),
-    re.compile(rf"信息处理费(?P<gap>{_GAP}{{0,8}}?)(?:未|没有|不)(?:收取|产生|征收)"),
-    re.compile(rf"信息处理费(?P<gap>{_GAP}{{0,6}}?)(?:为|共|合计|计)?\s*(?<![\d.])0(?:\.0+)?\s*万?元"),
+    re.compile(
+        rf"(?:未|没有|无|不曾)(?:向申请人)?(?:发出|出具|下发|开具|发送|送达)?过?(?:任何)?(?P<gap>{_GAP}{{0,4}}?)收费通知"
+    ),
+    re.compile(rf"(?:不|未|没有)(?:涉及|存在)(?P<gap>{_GAP}{{0,4}}?)(?:信息处理费|收费)"),
 )
 _FEE_WORD = "处理费"
 _SECTION_NUMERALS = dict(enumerate("〇一二三四五六七八九"))
@@ -273,49 +196,145 @@ def check_parts(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------- narrative vs tables
-def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
-    """Numbers quoted in the narrative against the table figures they name."""
-    lay = ctx.lay
-    targets: dict[str, tuple[tuple[str, ...], str]] = {
-        "NARR_APPLICATIONS": ((t3_total(lay, T3_NEW),), "表三“一、本年新收政府信息公开申请数量”的总计"),
-        "NARR_DISCLOSED": ((t3_total(lay, T3_RESULTS_FIRST),), "表三“（一）予以公开”的总计"),
-        "NARR_REVIEWS": (lay.t4_totals[:1], "表四“行政复议”的总计"),
-        "NARR_LAWSUITS": (lay.t4_totals[1:], "表四“行政诉讼”两组（未经复议直接起诉、复议后起诉）总计之和"),
+@dataclass(frozen=True)
+class Target:
+    """The table cells a narrative concept names: any one alternative (a sum of cells) may match."""
+
+    code: str
+    #: What the narrative says is counted, for the message (“收到申请”).
+    what: str
+    alternatives: tuple[tuple[str, ...], ...]
+    #: The first alternative in words, as printed (“表三“一、本年新收…”总计（J4）”).
+    label: str
+    #: An amount in 万元 (the narrative may say 元).
+    amount: bool = False
+
+
+@cache
+def narrative_targets(schema: Schema) -> dict[str, Target]:
+    """Concept → table cells, derived from the schema's rows, groups and columns."""
+    lay = layout(schema)
+    t2 = schema.table("t2")
+    total = len(lay.t3[0])
+
+    def t3(rows: tuple[int, ...], cols: tuple[int, ...] = (total,)) -> tuple[str, ...]:
+        return tuple(t3_key(lay, r, c) for r in rows for c in cols)
+
+    def t3_label(rows: tuple[int, ...], cols: tuple[int, ...] = (total,)) -> str:
+        cell = lay.cells[t3_key(lay, rows[0], cols[0])].a1
+        group = next((g for g, rs in lay.t3_groups.items() if rs == rows and len(rs) > 1), None)
+        if group:
+            row = f"“{group}”各项"
+        else:
+            row = "与".join(f"“{short_label(lay.by_key[t3_key(lay, r, cols[0])].row_label)}”" for r in rows)
+        if len(cols) > 1:
+            return f"表三{row}的法人或其他组织各列之和（{cell} 起）"
+        col = short_label(lay.by_key[t3_key(lay, rows[0], cols[0])].col_label)
+        return f"表三{row}的{col}（{cell}{' 等' if len(rows) > 1 else ''}）"
+
+    def applications(code: str, what: str, rows: tuple[int, ...], *extra: tuple[int, ...]) -> Target:
+        return Target(code, what, tuple(t3(r) for r in (rows, *extra)), t3_label(rows))
+
+    def applicant(what: str, cols: tuple[int, ...]) -> Target:
+        return Target(
+            "NARR_APPLICANTS",
+            what,
+            (t3((T3_NEW,), cols), t3((T3_NEW, T3_CARRIED_IN), cols)),
+            t3_label((T3_NEW,), cols),
+        )
+
+    groups = lay.t3_groups
+    new, carried_in, carried_out, results = (T3_NEW,), (T3_CARRIED_IN,), (T3_CARRIED_OUT,), (T3_RESULT_TOTAL,)
+    targets = {
+        "new": applications("NARR_APPLICATIONS", "本年新收申请", new),
+        "received": applications("NARR_APPLICATIONS", "收到申请", new, (T3_NEW, T3_CARRIED_IN)),
+        "carried_in": applications("NARR_CARRY_OVER", "上年结转", carried_in),
+        "carried_out": applications("NARR_CARRY_OVER", "结转下年度", carried_out),
+        "done": applications("NARR_RESULTS", "办结（答复）", results),
+        "disclosed": applications("NARR_DISCLOSED", "予以公开", (T3_RESULTS_FIRST,)),
+        "disclosed_partial": applications(
+            "NARR_DISCLOSED", "予以公开及部分公开", (T3_RESULTS_FIRST, T3_RESULTS_FIRST + 1)
+        ),
+        "partial": applications("NARR_RESULTS", "部分公开", (T3_RESULTS_FIRST + 1,)),
+        "natural": applicant("自然人申请", (1,)),
+        "legal": applicant("法人或其他组织申请", tuple(range(2, total))),
     }
-    for quote in _QUOTES:
-        keys, label = targets[quote.code]
-        if any(k in ctx.unknown for k in keys):
-            continue
-        table_value = tidy(sum(ctx.num(k) for k in keys))
-        seen: set[tuple[str, int]] = set()
-        for key, snippet, number in _matches(quote, texts):
-            if number == table_value or (key, number) in seen:
+    for concept, group in (
+        ("refused", "不予公开"),
+        ("unavailable", "无法提供"),
+        ("not_processed", "不予处理"),
+        ("other_processing", "其他处理"),
+    ):
+        targets[concept] = applications("NARR_RESULTS", group, groups[group])
+    for concept, col in (("commercial", 2), ("research", 3), ("public_interest", 4), ("legal_service", 5)):
+        targets[concept] = applicant(f"{short_label(lay.by_key[t3_key(lay, 1, col)].col_label)}申请", (col,))
+    reviews, direct, after_review = lay.t4_totals
+    t4_label = {k: f"表四“{short_label(lay.by_key[k].row_label)}”的总计（{lay.cells[k].a1}）" for k in lay.t4_totals}
+    targets["reviews"] = Target("NARR_REVIEWS", "行政复议", ((reviews,),), t4_label[reviews])
+    targets["lawsuits"] = Target(
+        "NARR_LAWSUITS", "行政诉讼", ((direct, after_review),), f"{t4_label[direct]}与{t4_label[after_review]}之和"
+    )
+    targets["reviews_lawsuits"] = Target("NARR_REVIEWS", "行政复议和行政诉讼", (lay.t4_totals,), "表四三组总计之和")
+    for (row_key, concept), row in (
+        (("rules", "made"), 0),
+        (("rules", "repealed"), 0),
+        (("rules", "valid"), 0),
+        (("normative", "made"), 1),
+        (("normative", "repealed"), 1),
+        (("normative", "valid"), 1),
+    ):
+        col = ("made", "repealed", "valid").index(concept)
+        fig = t2.rows[row][col]
+        targets[f"{concept}_{row_key}"] = Target(
+            "NARR_TABLE2", f"{fig.row_label}{short_label(fig.col_label)}", ((fig.key,),), _t2_label(lay, fig.key)
+        )
+    for concept, row in (("permits", 2), ("penalties", 3), ("coercion", 4), ("fee", 5)):
+        fig = t2.rows[row][0]
+        targets[concept] = Target(
+            "NARR_TABLE2", fig.row_label, ((fig.key,),), _t2_label(lay, fig.key), amount=fig.kind == "amount"
+        )
+    return targets
+
+
+def _t2_label(lay: Layout, key: str) -> str:
+    fig = lay.by_key[key]
+    return f"表二“{short_label(fig.row_label)}·{short_label(fig.col_label)}”（{lay.cells[key].a1}）"
+
+
+def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
+    """Numbers the narrative says are this year's table figures, against those figures."""
+    targets = narrative_targets(ctx.schema)
+    year = int_year(ctx.report.year)
+    seen: set[tuple[str, str, float]] = set()
+    for key, text in texts.items():
+        for st in extract(text, year):
+            target = targets.get(st.concept)
+            if target is None or (key, st.concept, st.number) in seen:
                 continue
-            seen.add((key, number))
+            seen.add((key, st.concept, st.number))
+            options = target.alternatives[-1:] if st.with_carried_in else target.alternatives
+            alternatives = [alt for alt in options if not any(k in ctx.unknown for k in alt)]
+            if len(alternatives) < len(options):
+                continue
+            values = [tidy(sum(ctx.num(k) for k in alt)) for alt in alternatives]
+            said = st.number / 10_000 if target.amount and st.unit == "元" else st.number
+            if any(close(said, v) for v in values):
+                continue
+            if target.amount and st.unit == "元" and close(st.number, values[0]):
+                continue  # the amount typed in 元: FEE_IN_YUAN says so
+            table_value = values[-1] if st.with_carried_in else values[0]
+            unit = st.unit if not target.amount else "万元" if st.unit == "万元" else "元"
             ctx.add(
-                quote.code,
+                target.code,
                 key,
-                f"文字内容“{_title(ctx, key)}”中写“{snippet}”（{quote.what} {number} 件），"
-                f"而{label}为 {show(table_value)}。请核实后统一文字和表格。",
+                f"文字内容“{_title(ctx, key)}”中写“{st.clause[:60]}”（{target.what} {show(tidy(st.number))} {unit}），"
+                f"而{target.label}为 {show(table_value)}{'（万元）' if target.amount else ''}。"
+                "请核实后统一文字和表格：改正文字中的数字，或改正表格。",
                 expected=table_value,
-                actual=number,
+                actual=tidy(said),
             )
     _check_no_applications(ctx, texts)
     _check_fee_statement(ctx, texts)
-
-
-def _matches(quote: Quote, texts: dict[str, str]) -> Iterator[tuple[str, str, int]]:
-    for key, text in texts.items():
-        for pattern in quote.patterns:
-            for m in pattern.finditer(text):
-                gap = m.group("gap") or ""
-                if any(word in gap for word in quote.skip_gap):
-                    continue
-                if _SKIP_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
-                    continue
-                number = parse_cn_number(m.group("num"))
-                if number is not None:
-                    yield key, m.group(0), number
 
 
 def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
