@@ -24,22 +24,29 @@ from .context import Context, flatten, layout
 __all__ = ["CATALOG", "FileResult", "check_path", "check_report", "counts_of", "status_of"]
 
 
-def check_report(report: Report, previous: Report | None = None, *, published: bool = False) -> list[Finding]:
+def check_report(
+    report: Report, previous: Report | None = None, *, published: bool = False, reporter: str | None = None
+) -> list[Finding]:
     """All findings for ``report`` (reader findings included), sorted errors first.
 
     ``previous`` (last year's report) enables the cross-year rules.
     ``published=True`` (for ``audit``) skips the checks that only make sense for
     our fill-in template: the template stamp, template hint text, ``{占位符}``.
+    ``reporter`` (``government`` / ``department``) overrides who reports, read
+    otherwise from the agency name: it decides the deadline (条例第四十九条).
     """
-    from . import narrative, rules
+    from . import history, narrative, quality, rules
 
     schema = report.schema
     lay = layout(schema)
-    ctx = Context(report=report, schema=schema, lay=lay, published=published, values=flatten(report, lay))
+    ctx = Context(
+        report=report, schema=schema, lay=lay, published=published, values=flatten(report, lay), reporter=reporter
+    )
     rules.read_text_numbers(ctx)
     rules.find_unknown(ctx)
     rules.check_types(ctx)
     rules.check_sums(ctx)
+    rules.check_missing_tables(ctx)
     rules.check_blanks(ctx)
     rules.check_table2(ctx)
     texts = narrative.prepared_texts(ctx)
@@ -48,10 +55,14 @@ def check_report(report: Report, previous: Report | None = None, *, published: b
     narrative.check_info(ctx)
     narrative.check_parts(ctx)
     narrative.check_quotes(ctx, texts)
+    year = rules.int_year(report.year)
+    quality.check_wrong_year(ctx, texts, year)
+    quality.check_improvements(ctx, texts, previous is not None)
     if not published:
         narrative.check_stamp(ctx)
-    if previous is not None:
-        rules.check_previous(ctx, previous)
+    if previous is not None and rules.check_previous(ctx, previous):
+        history.check_copied(ctx, texts, previous)
+        history.check_jumps(ctx, previous)
     findings = [*getattr(report.origin, "findings", []), *ctx.findings]
     if published:
         skip = template_only_codes()

@@ -167,6 +167,8 @@ class Context:
     unknown: set[str] = field(default_factory=set)
     #: Unknown totals → the input cells that make them unknown.
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Who reports (``government`` / ``department``), as the officer said; ``None``: read from the agency name.
+    reporter: str | None = None
     #: Keys whose text plainly holds a number (``"8件"``): the text as typed; ``values`` holds the number.
     text_numbers: dict[str, str] = field(default_factory=dict)
     #: Keys the reader could not read (``origin.unread`` and keys of its error/warning findings).
@@ -204,6 +206,14 @@ class Context:
         )
         self.findings.append(finding)
         return finding
+
+
+def part_title(ctx: Context, key: str) -> str:
+    """The title of a narrative part as the report writes it (for messages)."""
+    try:
+        return ctx.report.title_of(key)
+    except KeyError:
+        return key
 
 
 def _plain(v: object) -> object:

@@ -19,10 +19,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from ..imports.sections import parse_date_text
 from ..placeholders import find_unknown, substitute
 from ..schema import Schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL, T3_RESULTS_FIRST
-from .context import Context, Layout, close, layout, short_label, show, t3_key, t3_total, tidy
+from .agency import REPORTER_LABEL, REPORTERS, classify, deadline
+from .context import Context, Layout, close, layout, part_title, short_label, show, t3_key, t3_total, tidy
 from .extract import extract
 from .rules import int_year
 
@@ -94,6 +96,9 @@ def _check_date(ctx: Context, key: str, label: str, value: object, empty: bool, 
         if required:
             ctx.add("DATE_MISSING", key, f"{label}未填写。请填写报告的成文日期，如 {_example(year)}。")
         return
+    if isinstance(value, str):  # 2026年1月20日, 二〇二六年一月二十日: the forms a 成文日期 is written in
+        parsed = parse_date_text(value)
+        value = parsed if isinstance(parsed, dt.date) else value
     if not isinstance(value, dt.date):
         ctx.add(
             "DATE_INVALID",
@@ -104,13 +109,17 @@ def _check_date(ctx: Context, key: str, label: str, value: object, empty: bool, 
         return
     if year is None:
         return
-    low, high = dt.date(year, 12, 31), dt.date(year + 1, 1, 31)
+    decided = ctx.reporter in REPORTERS
+    reporter = ctx.reporter if decided else classify(ctx.report.agency).reporter
+    low, high = dt.date(year, 12, 31), deadline(year, reporter)  # type: ignore[arg-type]
     if not (low < value <= high):
+        how = "" if decided else "（按单位名称判断；判断有误时，核查人员可用 --reporter 指定）"
         ctx.add(
             "DATE_OUT_OF_RANGE",
             key,
-            f"{label}为 {value.isoformat()}，{year} 年度报告应在 {year} 年 12 月 31 日之后、"
-            f"{year + 1} 年 1 月 31 日之前（含）成文和公开。请核对日期或报告年度。",
+            f"{label}为 {value.isoformat()}。{REPORTER_LABEL[reporter]}的 {year} 年度报告应在 {year} 年 12 月 31 日之后、"
+            f"{high.year} 年 {high.month} 月 {high.day} 日之前（含）成文和公开（条例第四十九条）{how}。"
+            "请核对日期或报告年度。",
             expected=f"{low.isoformat()} 之后至 {high.isoformat()}",
             actual=value.isoformat(),
         )
@@ -327,7 +336,7 @@ def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
             ctx.add(
                 target.code,
                 key,
-                f"文字内容“{_title(ctx, key)}”中写“{st.clause[:60]}”（{target.what} {show(tidy(st.number))} {unit}），"
+                f"文字内容“{part_title(ctx, key)}”中写“{st.clause[:60]}”（{target.what} {show(tidy(st.number))} {unit}），"
                 f"而{target.label}为 {show(table_value)}{'（万元）' if target.amount else ''}。"
                 "请核实后统一文字和表格：改正文字中的数字，或改正表格。",
                 expected=table_value,
@@ -349,7 +358,7 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
                 ctx.add(
                     "NARR_NO_APPLICATIONS",
                     key,
-                    f"文字内容“{_title(ctx, key)}”中写“{m.group(0)}”，而表三本年新收申请总计为 {show(ctx.num(new))} 件。"
+                    f"文字内容“{part_title(ctx, key)}”中写“{m.group(0)}”，而表三本年新收申请总计为 {show(ctx.num(new))} 件。"
                     "请核实后统一文字和表格。",
                     expected=0,
                     actual=ctx.num(new),
@@ -364,7 +373,7 @@ def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
         ctx.add(
             "FEE_NOT_MENTIONED",
             s6,
-            f"文字内容“{_title(ctx, s6)}”没有说明信息处理费的收取情况，国家格式要求在此报告。"
+            f"文字内容“{part_title(ctx, s6)}”没有说明信息处理费的收取情况，国家格式要求在此报告。"
             "请补充，例如“本年度未收取信息处理费。”或写明收费通知件数和金额。",
         )
     unpaid = ctx.lay.unpaid_fee_total
@@ -378,16 +387,9 @@ def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
                 ctx.add(
                     "NARR_FEE_CHARGED",
                     key,
-                    f"文字内容“{_title(ctx, key)}”中写“{m.group(0)}”，而表三“{fig.row_label[:40]}”总计为 "
+                    f"文字内容“{part_title(ctx, key)}”中写“{m.group(0)}”，而表三“{fig.row_label[:40]}”总计为 "
                     f"{show(ctx.num(unpaid))} 件，说明本年发出过收费通知。请核实，并在第六部分写明收费通知和"
                     "信息处理费的实际情况。",
                     actual=ctx.num(unpaid),
                 )
                 return
-
-
-def _title(ctx: Context, key: str) -> str:
-    try:
-        return ctx.report.title_of(key)
-    except KeyError:
-        return key

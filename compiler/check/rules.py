@@ -19,6 +19,7 @@ from ..model import Report
 from ..read.values import number_in_text
 from ..schema import Figure, Rule
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW
+from .agency import FEE_CEILING, LEVEL_LABEL, REPORTER_LABEL, REPORTERS, classify
 from .context import (
     Context,
     close,
@@ -40,6 +41,10 @@ CARRY_OVER_SHARE = 0.30
 FEE_YUAN_THRESHOLD = 100_000
 #: How many cells a BLANK_AS_ZERO / SUM_UNCHECKABLE message names.
 LIST_CELLS = 5
+#: More blank figures than this in one table is a warning (MANY_BLANKS), not a notice.
+MANY_BLANKS = 3
+#: How many cells a MANY_BLANKS message names.
+LIST_BLANKS = 10
 
 
 def read_text_numbers(ctx: Context) -> None:
@@ -179,19 +184,49 @@ def fig_sheet(ctx: Context, fig: Figure) -> str:
 
 # ---------------------------------------------------------------------- blanks
 def check_blanks(ctx: Context) -> None:
-    """One BLANK_AS_ZERO notice per table: how many blank figures and the first few cells."""
+    """Per table: a few blank figures are a notice (counted as 0); more than ``MANY_BLANKS`` a warning naming them.
+
+    The template says “没有的填 0”: many blanks usually mean a table not filled in.
+    """
     for table in ctx.schema.tables:
         blanks = [f.key for f in table.figures() if ctx.values[f.key] is None and f.key not in ctx.unknown]
         if not blanks:
             continue
-        cells = "、".join(ctx.lay.cells[k].a1 for k in blanks[:LIST_CELLS])
-        more = " 等" if len(blanks) > LIST_CELLS else ""
+        many = len(blanks) > MANY_BLANKS and not ctx.published
+        shown = LIST_BLANKS if many else LIST_CELLS
+        cells = "、".join(ctx.lay.cells[k].a1 for k in blanks[:shown])
+        more = " 等" if len(blanks) > shown else ""
+        if many:
+            ctx.add(
+                "MANY_BLANKS",
+                blanks[0],
+                f"{table.sheet}有 {len(blanks)} 个数字单元格是空白（{cells}{more}）。没有发生的请填 0，"
+                "有数字的请补填；空白核对时按 0 计算，可能掩盖漏填。",
+                actual=len(blanks),
+            )
+            continue
         ctx.add(
             "BLANK_AS_ZERO",
             blanks[0],
             f"{table.sheet}有 {len(blanks)} 个空白的数字单元格（{cells}{more}），核对时按 0 计算。"
             "确实为 0 的请填写 0，以免漏填。",
             actual=len(blanks),
+        )
+
+
+def check_missing_tables(ctx: Context) -> None:
+    """TABLE_MISSING: a whole table absent (a report JSON without ``t3``), unless the reader already said so."""
+    said = {f.sheet for f in getattr(ctx.report.origin, "findings", []) if getattr(f, "sheet", None)}
+    said |= {ctx.lay.cells[f.key].sheet for f in ctx.report.origin.findings if f.key in ctx.lay.cells}
+    missing = getattr(ctx.report.origin, "missing_tables", None) or ()
+    for table in ctx.schema.tables:
+        if table.id not in missing or table.sheet in said:
+            continue
+        first = table.figures()[0]
+        ctx.add(
+            "TABLE_MISSING",
+            first.key,
+            f"报告中没有{table.sheet}（{table.title}）的数据，整张表缺失。请补齐{table.sheet}的全部数字，没有发生的填 0。",
         )
 
 
@@ -387,19 +422,33 @@ def check_table2(ctx: Context) -> None:
 
 # ---------------------------------------------------------------------- fee
 def check_fee_units(ctx: Context, narrative_texts: dict[str, str]) -> None:
-    """FEE_IN_YUAN (one per amount): a whole amount ≥ 100000, or its digits before “元” in the text."""
+    """FEE_IN_YUAN (one per amount): too large for the agency's level, a whole amount ≥ 100000, or “N元” in the text.
+
+    The ceiling by level and kind (``agency.FEE_CEILING``) catches 35000 typed in 元 by a county bureau;
+    an agency whose level cannot be read keeps the plain rule.
+    """
+    agency = classify(ctx.report.agency)
+    reporter = ctx.reporter if ctx.reporter in REPORTERS else agency.reporter
+    ceiling = FEE_CEILING.get((agency.level, reporter)) if agency.level else None  # type: ignore[arg-type]
     for fig in ctx.lay.amounts:
         v = ctx.values[fig.key]
         if not is_number(v) or v <= 0:
             continue
         sheet_where = f"{fig_sheet(ctx, fig)}{where(fig)}"
         suggestion = tidy(round(v / 10_000, 4))
-        if float(v).is_integer() and v >= FEE_YUAN_THRESHOLD:
+        too_large = ceiling is not None and v > ceiling
+        whole_large = float(v).is_integer() and v >= FEE_YUAN_THRESHOLD and agency.level != "province"
+        if too_large or whole_large:
+            why = (
+                f"对{LEVEL_LABEL[agency.level]}{REPORTER_LABEL[reporter]}来说（{show(tidy(v / 10_000))} 亿元）过大"  # type: ignore[index]
+                if too_large
+                else "这个整数像是按“元”填写的"
+            )
             ctx.add(
                 "FEE_IN_YUAN",
                 fig.key,
-                f"{sheet_where}为 {show(v)}，单位是万元，这个数字像是按“元”填写的。"
-                f"如果是元，请除以 10000，改为 {show(suggestion)}。",
+                f"{sheet_where}为 {show(v)}，单位是万元，{why}。"
+                f"如果是元，请除以 10000，改为 {show(suggestion)}；如确为万元，请核实。",
                 expected=suggestion,
                 actual=v,
             )
@@ -440,8 +489,11 @@ def check_carry_over_share(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------- previous year
-def check_previous(ctx: Context, previous: Report) -> None:
-    """Cross-year: 二 (this year) = 四 (last year) per column; table-2 valid continuity."""
+def check_previous(ctx: Context, previous: Report) -> bool:
+    """Cross-year: 二 (this year) = 四 (last year) per column; table-2 valid continuity.
+
+    False (and PREVIOUS_YEAR_MISMATCH) when ``previous`` is not last year's report.
+    """
     this_year, prev_year = int_year(ctx.report.year), int_year(previous.year)
     if this_year is not None and prev_year is not None and prev_year != this_year - 1:
         ctx.add(
@@ -452,7 +504,7 @@ def check_previous(ctx: Context, previous: Report) -> None:
             expected=this_year - 1,
             actual=prev_year,
         )
-        return
+        return False
     prev = flatten(previous, ctx.lay)
     for col in range(1, len(ctx.lay.t3[0]) + 1):
         here, there = t3_key(ctx.lay, T3_CARRIED_IN, col), t3_key(ctx.lay, T3_CARRIED_OUT, col)
@@ -486,6 +538,7 @@ def check_previous(ctx: Context, previous: Report) -> None:
                 expected=expected,
                 actual=valid,
             )
+    return True
 
 
 #: Years accepted as a report year; anything else is reported as invalid.
