@@ -58,11 +58,19 @@ def check(
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
+    reporter: Annotated[
+        str | None,
+        typer.Option(
+            "--reporter",
+            help="报告主体：government（本级人民政府，3月31日前公开）或 department（政府部门，1月31日前）；"
+            "默认按单位名称判断",
+        ),
+    ] = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
     from .check.cli import run
 
-    raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous))
+    raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
 @app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")

@@ -118,11 +118,13 @@ def load_previous(previous: Report | str | Path | None) -> Report | None:
     return load_report(previous)
 
 
-def check_path(path: str | Path, previous: Report | str | Path | None = None) -> FileResult:
+def check_path(
+    path: str | Path, previous: Report | str | Path | None = None, *, reporter: str | None = None
+) -> FileResult:
     """Read and check one file; never raises for anything in the file."""
     from ..read import load_report
 
-    return check_loaded(Path(path), load_report, previous=previous)
+    return check_loaded(Path(path), load_report, previous=previous, reporter=reporter)
 
 
 def check_loaded(
@@ -131,6 +133,7 @@ def check_loaded(
     *,
     previous: Report | str | Path | None = None,
     published: bool = False,
+    reporter: str | None = None,
 ) -> FileResult:
     """Load ``path`` with ``load`` (a returned sheet or a published report) and check it; never raises.
 
@@ -159,7 +162,7 @@ def check_loaded(
             )
         )
     try:
-        findings = check_report(report, prev, published=published)
+        findings = check_report(report, prev, published=published, reporter=reporter)
         if extra:
             order = layout(report.schema).sheet_order
             findings = sorted(findings + extra, key=lambda f: sort_key(f, order))

@@ -16,6 +16,7 @@ With ``--json`` stdout holds exactly one JSON document
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,16 +58,41 @@ def run(
     json_out: bool = False,
     annotate: Path | None = None,
     previous: Path | None = None,
+    reporter: str | None = None,
 ) -> int:
-    """Check every file, print the results, optionally write annotated copies; return the exit code."""
+    """Check every file, print the results, optionally write annotated copies; return the exit code.
+
+    ``reporter`` (``government``/``政府`` or ``department``/``部门``) says who reports, for the deadline;
+    without it the checker decides from the agency name.
+    """
+    kind = reporter_kind(reporter)
+    if reporter is not None and kind is None:
+        _err(f"--reporter 应为 government（本级人民政府）或 department（政府部门），而不是“{reporter}”。")
+        return EXIT_UNREADABLE
     return run_checks(
         files,
-        check_path,
+        functools.partial(check_path, reporter=kind),
         missing="请给出要核查的文件（填报后的 .xlsx 或报告 JSON）。",
         json_out=json_out,
         annotate=annotate,
         previous=previous,
     )
+
+
+_REPORTER_NAMES = {
+    "government": "government",
+    "政府": "government",
+    "本级政府": "government",
+    "本级人民政府": "government",
+    "department": "department",
+    "部门": "department",
+    "政府部门": "department",
+}
+
+
+def reporter_kind(value: str | None) -> str | None:
+    """``--reporter`` as ``government`` / ``department``; None when absent or not understood."""
+    return _REPORTER_NAMES.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def run_checks(
