@@ -1,4 +1,17 @@
-"""Findings: every problem in a user's file, with a code, a cell and a Chinese message."""
+"""Findings: every problem in a user's file, with a code, a cell and a Chinese message.
+
+A finding is never built by hand: its code must be an entry of the catalogue
+(``compiler/catalog.py``), and the entry builds it, so the severity comes from
+the catalogue and is never typed at a raise site::
+
+    from compiler.catalog import CATALOG, make_finding
+
+    CATALOG["SHEET_MISSING"].at("找不到工作表“表三”……", sheet="表三")
+    make_finding("NOT_A_NUMBER", "……", sheet="表三", cell="D6", key="t3_r01_c1", actual="十二")
+
+A code that is not catalogued raises ``KeyError`` at once (our bug, caught by
+the tests), never a finding with an invented severity.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +62,46 @@ class Finding:
             "difference": self.difference,
             "message": self.message,
         }
+
+
+#: Where a code can arise: the layer that raises it.
+#: ``check`` the checker, ``read`` returned workbooks, ``import`` published reports,
+#: ``batch`` across the files of a folder (and per-file failures of its workers).
+RAISED_BY: dict[str, str] = {
+    "check": "核查时",
+    "read": "读取填报表时",
+    "import": "读取已发布报告时",
+    "batch": "批量处理时",
+}
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One finding code: its fixed severity, what it means and where it can arise."""
+
+    code: str
+    severity: Severity
+    #: Short Chinese description, as listed in the README.
+    title: str
+    #: The layer that raises it (a key of ``RAISED_BY``).
+    raised_by: str = "check"
+    #: Only meaningful for our fill-in template; ``check_report(published=True)`` skips it.
+    template_only: bool = False
+    #: Needs last year's report (``--previous``).
+    needs_previous: bool = False
+
+    def at(
+        self,
+        message: str,
+        *,
+        sheet: str | None = None,
+        cell: str | None = None,
+        key: str | None = None,
+        expected: Any = None,
+        actual: Any = None,
+    ) -> Finding:
+        """This entry's finding at a place, with the Chinese ``message`` telling the clerk what to change."""
+        return Finding(self.code, self.severity, message, sheet, cell, key, expected, actual)
 
 
 def tidy(x: int | float) -> int | float:

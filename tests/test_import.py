@@ -113,7 +113,8 @@ def test_seed_cut_inside_a_table3_row() -> None:
     assert cut.tables["t3"][:2] == [[0] * 7] * 2
     assert cut.tables["t2"][0] == [1, 0, 0]
     messages = [f.message for f in cut.origin.findings if f.code == "IMPORT_MISSING"]
-    assert any("表四" in m and "没有找到" in m for m in messages)
+    [table4] = [f for f in cut.origin.findings if f.code == "IMPORT_TABLE_MISSING"]
+    assert (table4.severity, table4.sheet) == ("error", "表四") and "没有找到" in table4.message
     assert any("“（七）总计”一行" in m for m in messages)
     assert any("“四、结转下年度继续办理”一行" in m for m in messages)
     missing_cells = [f for f in cut.origin.findings if f.code == "IMPORT_MISSING" and f.key == "t3_r03_c4"]
@@ -281,9 +282,10 @@ def test_signature_date_and_agency_when_no_title() -> None:
 
 def test_missing_sections_and_tables_are_reported() -> None:
     parsed = parse_text("某县水利局2023年政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n")
-    missing = [f for f in parsed.origin.findings if f.code == "IMPORT_MISSING"]
-    assert {f.sheet for f in missing} >= {"表二", "表三", "表四"}
-    assert any(f.key == "narr_s5" for f in missing) and any(f.key == "narr_s6" for f in missing)
+    tables = [f for f in parsed.origin.findings if f.code == "IMPORT_TABLE_MISSING"]
+    assert {f.sheet for f in tables} == {"表二", "表三", "表四"} and {f.severity for f in tables} == {"error"}
+    sections = [f for f in parsed.origin.findings if f.code == "IMPORT_SECTION_MISSING"]
+    assert {f.key for f in sections} >= {"narr_s5", "narr_s6"} and {f.severity for f in sections} == {"warning"}
     assert all(v is None for t in parsed.tables.values() for row in t for v in row)
     assert len(parsed.origin.unread) == len(SCHEMA.figures())
 

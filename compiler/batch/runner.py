@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..catalog import CATALOG
 from ..util.files import safe_filename, write_error_message
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
@@ -393,9 +394,7 @@ class Batch:
             "status": FAILED,
             "agency": None,
             "year": None,
-            "findings": [
-                {"code": code, "severity": "error", "sheet": None, "cell": None, "key": None, "message": message}
-            ],
+            "findings": [CATALOG[code].at(message).to_json()],
             "tables": None,
             "outputs": {},
             "stem": "",
@@ -686,7 +685,7 @@ def _flag_duplicates(groups: list[list[dict[str, Any]]]) -> None:
                 f"汇总只计入 {first}。请确认保留哪一份，删除或移走其余的后重新运行。"
             )
             f["findings"] = [
-                {"code": "DUPLICATE_AGENCY", "severity": "warning", "sheet": None, "cell": None, "message": message},
+                CATALOG["DUPLICATE_AGENCY"].at(message).to_json(),
                 *f["findings"],
             ]
             f["warnings"] += 1

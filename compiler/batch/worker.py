@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..catalog import CATALOG
 from ..check import check_report
 from ..findings import Finding
 from ..model import Report
@@ -86,7 +87,7 @@ def _load(path: Path, result: dict[str, Any]) -> Report | None:
         return load_report(path)
     except UnreadableInput as exc:
         result["status"] = UNREADABLE
-        result["findings"] = [_finding_dict("UNREADABLE", "error", str(exc))]
+        result["findings"] = [finding_to_dict(CATALOG[exc.code].at(str(exc)))]
         result["message"] = _cut(str(exc))
         return None
 
@@ -179,14 +180,10 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def _finding_dict(code: str, severity: str, message: str) -> dict[str, Any]:
-    return {"code": code, "severity": severity, "sheet": None, "cell": None, "key": None, "message": _cut(message)}
-
-
 def _fail(result: dict[str, Any], code: str, message: str) -> None:
     result["status"] = FAILED
     result["message"] = message
-    result["findings"] = [*result.get("findings", []), _finding_dict(code, "error", message)]
+    result["findings"] = [*result.get("findings", []), finding_to_dict(CATALOG[code].at(message))]
     result["outputs"] = {}
 
 

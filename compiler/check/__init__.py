@@ -6,7 +6,7 @@ clerk reads the workbook: errors first, then by sheet, row and column.
 ``check_path(path)`` reads a file through ``compiler.read.load_report`` and
 never raises: an unreadable file is a result with status ``unreadable``.
 
-Rule catalogue (codes, severities, descriptions): ``compiler.check.catalog``.
+Finding catalogue (codes, severities, descriptions): ``compiler.catalog``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..catalog import CATALOG, template_only_codes
 from ..findings import Finding, sort_key
 from ..model import Report
-from .catalog import CATALOG, template_only_codes
 from .context import Context, flatten, layout
 
 __all__ = ["CATALOG", "FileResult", "check_path", "check_report", "counts_of", "status_of"]
@@ -138,29 +138,23 @@ def check_loaded(
     """Load ``path`` with ``load`` (a returned sheet or a published report) and check it; never raises.
 
     An unreadable file is a result, not an exception; a bug in a reader or in
-    the checker becomes an ``UNREADABLE`` or ``CHECK_FAILED`` finding, never a traceback.
+    the checker becomes a ``READER_INTERNAL_ERROR`` or ``CHECK_FAILED`` finding, never a traceback.
     """
-    from ..read import UnreadableInput
+    from ..read import UnreadableInput, internal_read_message
 
     try:
         report = load(path)
     except UnreadableInput as exc:
-        return unreadable(path, str(exc))
-    except Exception as exc:  # a reader bug must not become a traceback for the clerk
-        return unreadable(path, f"读取文件时出现意外错误（{type(exc).__name__}）。请把文件发给维护人员。")
+        return unreadable(path, str(exc), exc.code)
+    except Exception as exc:  # a reader bug must not become a traceback for the clerk, nor blame the file
+        return unreadable(path, internal_read_message(path, exc), "READER_INTERNAL_ERROR")
     extra: list[Finding] = []
     try:
         prev = load_previous(previous)
     except Exception as exc:  # last year's file is unusable: check this year's without it
         prev = None
         reason = str(exc) if isinstance(exc, UnreadableInput) else type(exc).__name__
-        extra.append(
-            Finding(
-                "PREVIOUS_UNREADABLE",
-                CATALOG["PREVIOUS_UNREADABLE"].severity,
-                f"上年报告无法读取，跨年核对未进行：{reason}",
-            )
-        )
+        extra.append(CATALOG["PREVIOUS_UNREADABLE"].at(f"上年报告无法读取，跨年核对未进行：{reason}"))
     try:
         findings = check_report(report, prev, published=published, reporter=reporter)
         if extra:
@@ -169,11 +163,7 @@ def check_loaded(
     except Exception as exc:
         findings = [
             *report.origin.findings,
-            Finding(
-                "CHECK_FAILED",
-                CATALOG["CHECK_FAILED"].severity,
-                f"核查时出现意外错误（{type(exc).__name__}: {exc}）。请把文件发给维护人员。",
-            ),
+            CATALOG["CHECK_FAILED"].at(f"核查时出现意外错误（{type(exc).__name__}: {exc}）。请把文件发给维护人员。"),
         ]
     counts = counts_of(findings)
     return FileResult(
@@ -186,8 +176,9 @@ def check_loaded(
     )
 
 
-def unreadable(path: str | Path, message: str) -> FileResult:
-    finding = Finding("UNREADABLE", CATALOG["UNREADABLE"].severity, message)
+def unreadable(path: str | Path, message: str, code: str = "UNREADABLE") -> FileResult:
+    """The result for a file we could not read: ``UNREADABLE``, or ``READER_INTERNAL_ERROR`` for our own bug."""
+    finding = CATALOG[code].at(message)
     return FileResult(
         path=str(path),
         template_version=None,

@@ -11,13 +11,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..catalog import CATALOG
 from ..compute import formula_order
 from ..findings import Finding, tidy
 from ..model import Report, Value
 from ..placeholders import format_number
 from ..schema import Figure, Rule, Schema, Table
 from ..schema.workbook import SHEET_INFO, SHEET_NARRATIVE, CellRef, cell_map
-from .catalog import CATALOG
 
 #: Two sums closer than this are equal (float noise in 万元 amounts).
 EPSILON = 1e-6
@@ -190,14 +190,11 @@ class Context:
         *,
         sheet: str | None = None,
     ) -> Finding:
-        entry = CATALOG[code]
         where = self.report.origin.cells.get(key) if key else None
         if where is None and key and key in self.lay.cells:
             where = (self.lay.cells[key].sheet, self.lay.cells[key].a1)
-        finding = Finding(
-            code=code,
-            severity=entry.severity,
-            message=message,
+        finding = CATALOG[code].at(
+            message,
             sheet=where[0] if where else sheet,
             cell=where[1] if where else None,
             key=key,

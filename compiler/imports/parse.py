@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..catalog import CATALOG
 from ..findings import Finding
 from ..model import Contact, Origin, Report
 from ..schema import get_schema
@@ -80,9 +81,7 @@ def build_report(doc: Document, *, path: str | None = None) -> Report:
     for into, heading in narrative.merged:
         ref = cell_ref(schema, into)
         findings.append(
-            Finding(
-                "IMPORT_NARRATIVE_MERGED",
-                "notice",
+            CATALOG["IMPORT_NARRATIVE_MERGED"].at(
                 f"第一部分的小标题“{heading}”不是格式规定的小标题，其文字已并入“{titles[into]}”。",
                 sheet=ref.sheet,
                 cell=ref.a1,
@@ -96,9 +95,7 @@ def build_report(doc: Document, *, path: str | None = None) -> Report:
             part = next(p for p in schema.narrative if p.section == section.number)
             ref = cell_ref(schema, part.key)
             findings.append(
-                Finding(
-                    "IMPORT_MISSING",
-                    "warning",
+                CATALOG["IMPORT_SECTION_MISSING"].at(
                     f"原文中没有找到第{section.heading.split('、', 1)[0]}部分的标题“{section.heading}”，该部分文字为空。",
                     sheet=ref.sheet,
                     cell=ref.a1,

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..findings import Finding, Severity
+from ..catalog import CATALOG
+from ..findings import Finding
 from ..model import Value
 from ..schema import Figure, Schema, Table
 from ..schema.gov2021 import T2_TRIAL_2019
@@ -526,7 +527,6 @@ class TableReader:
                 fig = table.rows[row - 1][0]
                 self._add(
                     "IMPORT_DUPLICATE",
-                    "warning",
                     f"{table.sheet}“{fig.row_label}”一行在原文中出现两次且数字不同，已采用第一次出现的数字。",
                     key=fig.key,
                 )
@@ -568,7 +568,6 @@ class TableReader:
             labels = "、".join(f"“{table.rows[r - 1][0].row_label}”" for r in range(first, first + span))
             self._add(
                 "TRIAL_FORMAT_2019",
-                "warning",
                 f"{table.sheet}“{row.hit.text}”只有一行（2019年试行格式），2021年格式将其分为{labels}，"
                 f"无法拆分，这 {span} 行留空（null）。",
                 key=table.rows[first - 1][0].key,
@@ -578,7 +577,6 @@ class TableReader:
             return
         self._add(
             "IMPORT_EXTRA_ROW",
-            "notice",
             f"{table.sheet}“{row.hit.text}”一行印有数字（可能是小计），2021年格式没有这一行，已忽略。",
             key=table.rows[first - 1][0].key,
         )
@@ -619,7 +617,6 @@ class TableReader:
         mapped = "、".join(f"“{h}”作为“{c}”" for h, c in carried.items()) or "无"
         self._add(
             "TRIAL_FORMAT_2019",
-            "warning",
             f"{table.sheet}是2019年试行格式（国办公开办函〔2019〕60号），不是2021年格式。已读取：{mapped}；"
             "2021年格式的其他数字（本年废止件数、现行有效件数、收费金额等）试行格式中没有，留空（null）。",
             sheet=table.sheet,
@@ -636,8 +633,7 @@ class TableReader:
                 self.unread.update(f.key for f in table.figures())
                 n = sum(len(r) for r in table.rows)
                 self._add(
-                    "IMPORT_MISSING",
-                    "error",
+                    "IMPORT_TABLE_MISSING",
                     f"原文中没有找到{table.sheet}（{table.title.split('、', 1)[-1]}），其全部 {n} 个数字留空（null）。",
                     sheet=table.sheet,
                 )
@@ -650,7 +646,6 @@ class TableReader:
                         continue
                     self._add(
                         "IMPORT_MISSING",
-                        "error",
                         f"原文中没有找到{table.sheet}“{figs[0].row_label}”一行，该行 {len(figs)} 个数字留空（null）。",
                         key=figs[0].key,
                     )
@@ -669,7 +664,6 @@ class TableReader:
             if wrong_unit:
                 self._add(
                     "IMPORT_UNREADABLE",
-                    "error",
                     f"{where}的内容“{slot.text}”单位不符，无法读取，已留空（null）。",
                     key=fig.key,
                 )
@@ -680,7 +674,6 @@ class TableReader:
                     converted = int(converted)
                 self._add(
                     "IMPORT_UNIT_CONVERTED",
-                    "notice",
                     f"{where}写作“{slot.text}”（元），已换算为 {converted} 万元。",
                     key=fig.key,
                 )
@@ -689,24 +682,21 @@ class TableReader:
         if slot.status == "na":
             self._add(
                 "IMPORT_NOT_APPLICABLE",
-                "notice",
                 f"{where}填的是“{slot.text}”（不适用），读作空白（null）。",
                 key=fig.key,
             )
             return None
         if slot.status == "unreadable":
-            self._add("IMPORT_UNREADABLE", "error", f"{where}{slot.reason}，无法读取，已留空（null）。", key=fig.key)
+            self._add("IMPORT_UNREADABLE", f"{where}{slot.reason}，无法读取，已留空（null）。", key=fig.key)
             return None
         if slot.status == "missing":
-            self._add("IMPORT_MISSING", "error", f"{where}：{slot.reason}，已留空（null）。", key=fig.key)
+            self._add("IMPORT_MISSING", f"{where}：{slot.reason}，已留空（null）。", key=fig.key)
             return None
         return None
 
-    def _add(
-        self, code: str, severity: Severity, message: str, *, key: str | None = None, sheet: str | None = None
-    ) -> None:
+    def _add(self, code: str, message: str, *, key: str | None = None, sheet: str | None = None) -> None:
         cell = None
         if key is not None:
             ref = cell_ref(self.schema, key)
             sheet, cell = ref.sheet, ref.a1
-        self.findings.append(Finding(code, severity, message, sheet=sheet, cell=cell, key=key))
+        self.findings.append(CATALOG[code].at(message, sheet=sheet, cell=cell, key=key))

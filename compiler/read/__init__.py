@@ -21,11 +21,16 @@ from ..model import Report, ReportFormatError
 
 
 class UnreadableInput(Exception):
-    """A file we cannot read at all; ``message`` is Chinese, for the clerk."""
+    """A file we cannot read at all; ``message`` is Chinese, for the clerk.
 
-    def __init__(self, message: str) -> None:
+    ``code`` is the catalogued finding code: ``UNREADABLE`` (the file), or
+    ``READER_INTERNAL_ERROR`` when our own reading code failed on it.
+    """
+
+    def __init__(self, message: str, code: str = "UNREADABLE") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
 
     def __str__(self) -> str:
         return self.message
@@ -102,6 +107,14 @@ def _check_readable(path: Path) -> None:
         raise UnreadableInput(os_error_message(path, exc)) from exc
 
 
+def internal_read_message(path: str | Path, exc: BaseException) -> str:
+    """Our reading code failed (a bug, or a changed library): said as ours, never as a damaged file."""
+    return (
+        f"读取“{Path(path).name}”时 nianbao 自身出现内部错误（{type(exc).__name__}），这不是文件的问题，"
+        "请不要修改文件；请把文件和本提示发给维护人员（或升级 nianbao）。"
+    )
+
+
 def os_error_message(path: Path, exc: OSError) -> str:
     """A Chinese message for a file that cannot be opened at all."""
     if isinstance(exc, FileNotFoundError):
@@ -164,4 +177,4 @@ def _tidy_numbers(report: Report) -> None:
                     row[i] = tidy_number(v)
 
 
-__all__ = ["UnreadableInput", "load_report", "os_error_message", "refused_message"]
+__all__ = ["UnreadableInput", "internal_read_message", "load_report", "os_error_message", "refused_message"]

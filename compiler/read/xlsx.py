@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..catalog import CATALOG
 from ..compute import recompute_totals, sum_values
 from ..findings import Finding
 from ..model import Origin, Report, Value
@@ -74,21 +75,6 @@ _COORD = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _NAME_TARGET = re.compile(
     r"=?(?:'((?:[^']|'')+)'|([^'!\[\]:\s]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?"
 )
-
-#: Finding codes raised by the reader.
-NOT_TEMPLATE = "NOT_TEMPLATE"
-TEMPLATE_FORMAT_UNKNOWN = "TEMPLATE_FORMAT_UNKNOWN"
-TEMPLATE_VERSION_OLD = "TEMPLATE_VERSION_OLD"
-TEMPLATE_VERSION_NEW = "TEMPLATE_VERSION_NEW"
-TEMPLATE_VERSION_UNKNOWN = "TEMPLATE_VERSION_UNKNOWN"
-STAMP_MISSING = "STAMP_MISSING"
-NAMES_MISSING = "NAMES_MISSING"
-SHEET_MISSING = "SHEET_MISSING"
-FORMULA_IN_INPUT = "FORMULA_IN_INPUT"
-FORMULA_EVALUATED = "FORMULA_EVALUATED"
-NUMBER_AS_TEXT = "NUMBER_AS_TEXT"
-MACROS_IGNORED = "MACROS_IGNORED"
-EXTERNAL_LINKS_IGNORED = "EXTERNAL_LINKS_IGNORED"
 
 
 # --------------------------------------------------------------------------
@@ -561,9 +547,7 @@ def _read(wb: Any, container: Container, path: Path) -> Report:
         schema = get_schema(format_id)
     except KeyError:
         findings.append(
-            Finding(
-                TEMPLATE_FORMAT_UNKNOWN,
-                "error",
+            CATALOG["TEMPLATE_FORMAT_UNKNOWN"].at(
                 f"工作簿标记的报表格式“{clip(format_id)}”不是本版本所支持的格式，无法读取其中的数据。"
                 "请升级 nianbao，或改用最新的标准填报模板重新填报。",
             )
@@ -579,9 +563,7 @@ def _read(wb: Any, container: Container, path: Path) -> Report:
         table_sheets = {t.sheet for t in schema.tables}
         if not table_sheets <= set(loc.sheets):
             findings.append(
-                Finding(
-                    NOT_TEMPLATE,
-                    "error",
+                CATALOG["NOT_TEMPLATE"].at(
                     "这不是 nianbao 标准填报模板：工作簿中没有模板标记、单元格名称和表二至表四工作表，"
                     "无法确定数据位置。请使用标准填报模板（nianbao template 生成）填写后重新提交。",
                 )
@@ -590,9 +572,7 @@ def _read(wb: Any, container: Container, path: Path) -> Report:
             return _finish(report, origin, findings, container, path)
     if not stamped:
         findings.append(
-            Finding(
-                STAMP_MISSING,
-                "warning",
+            CATALOG["STAMP_MISSING"].at(
                 "工作簿中没有找到模板标记（格式与版本），可能不是用标准模板填写的，已按标准模板的位置读取，请核对数据。",
             )
         )
@@ -609,18 +589,14 @@ def _read(wb: Any, container: Container, path: Path) -> Report:
 
     if loc.by_position and (loc.by_name or stamped):
         findings.append(
-            Finding(
-                NAMES_MISSING,
-                "warning",
+            CATALOG["NAMES_MISSING"].at(
                 f"工作簿中有 {loc.by_position} 个单元格名称缺失或失效，这些单元格已按标准模板的默认位置读取；"
                 "如插入、删除过行或列，数据可能错位，请核对。",
             )
         )
     for sheet in sorted(loc.missing_sheets):
         findings.append(
-            Finding(
-                SHEET_MISSING,
-                "error",
+            CATALOG["SHEET_MISSING"].at(
                 f"找不到工作表“{sheet}”（可能被删除或改名），其中的数据无法读取。请使用完整的标准模板重新填报。",
                 sheet=sheet,
             )
@@ -631,17 +607,13 @@ def _read(wb: Any, container: Container, path: Path) -> Report:
 def _finish(report: Report, origin: Origin, findings: list[Finding], container: Container, path: Path) -> Report:
     if container.has_macros or path.suffix.lower() == ".xlsm":
         findings.append(
-            Finding(
-                MACROS_IGNORED,
-                "notice",
+            CATALOG["MACROS_IGNORED"].at(
                 "工作簿含有宏（或为启用宏的 .xlsm 格式）：只读取了单元格中的数值，宏未被执行。建议另存为 .xlsx 提交。",
             )
         )
     if container.has_external_links:
         findings.append(
-            Finding(
-                EXTERNAL_LINKS_IGNORED,
-                "notice",
+            CATALOG["EXTERNAL_LINKS_IGNORED"].at(
                 "工作簿含有指向其他文件的外部链接：链接未被打开，也未使用其中的数据；引用外部数据的单元格请直接填写数字。",
             )
         )
@@ -657,9 +629,7 @@ def _check_version(stamp: dict[str, str], findings: list[Finding]) -> None:
     found, ours = _version_tuple(version), _version_tuple(TEMPLATE_VERSION)
     if found is None or ours is None:
         findings.append(
-            Finding(
-                TEMPLATE_VERSION_UNKNOWN,
-                "warning",
+            CATALOG["TEMPLATE_VERSION_UNKNOWN"].at(
                 f"无法识别填报模板的版本（{clip(version)}），已按当前模板（第 {TEMPLATE_VERSION} 版）读取，请核对数据。",
                 actual=version,
                 expected=TEMPLATE_VERSION,
@@ -667,9 +637,7 @@ def _check_version(stamp: dict[str, str], findings: list[Finding]) -> None:
         )
     elif found < ours:
         findings.append(
-            Finding(
-                TEMPLATE_VERSION_OLD,
-                "warning",
+            CATALOG["TEMPLATE_VERSION_OLD"].at(
                 f"这是旧版填报模板（第 {version} 版，当前为第 {TEMPLATE_VERSION} 版）。已尽量读取，"
                 "请核对数据；下次请使用最新模板。",
                 actual=version,
@@ -678,9 +646,7 @@ def _check_version(stamp: dict[str, str], findings: list[Finding]) -> None:
         )
     else:
         findings.append(
-            Finding(
-                TEMPLATE_VERSION_NEW,
-                "warning",
+            CATALOG["TEMPLATE_VERSION_NEW"].at(
                 f"填报模板的版本（{version}）比本程序支持的版本（{TEMPLATE_VERSION}）新，已尽量读取；请升级 nianbao。",
                 actual=version,
                 expected=TEMPLATE_VERSION,
@@ -694,9 +660,7 @@ def clip(text: str, limit: int = 60) -> str:
 
 
 def _formula_finding(found: Located, key: str, label: str) -> Finding:
-    return Finding(
-        FORMULA_IN_INPUT,
-        "error",
+    return CATALOG["FORMULA_IN_INPUT"].at(
         f"“{label}”单元格含有公式 {found.formula[:100] if found.formula else ''}，请直接填写数字或文字，不要使用公式。",
         sheet=found.sheet,
         cell=found.a1,
@@ -758,9 +722,7 @@ def _read_figures(report: Report, loc: _Locator, schema: Schema, findings: list[
             elif constant is not None:
                 value = constant
                 findings.append(
-                    Finding(
-                        FORMULA_EVALUATED,
-                        "notice",
+                    CATALOG["FORMULA_EVALUATED"].at(
                         f"“{fig.name}”单元格是算式 {found.formula[:100]}，已按其结果 {constant} 读取；建议直接填写数字。",
                         sheet=found.sheet,
                         cell=found.a1,
@@ -785,9 +747,7 @@ def _read_figures(report: Report, loc: _Locator, schema: Schema, findings: list[
 
 def _text_number_finding(found: Located, key: str, label: str, value: Value) -> Finding:
     typed = clip(str(found.value).strip(), 30)
-    return Finding(
-        NUMBER_AS_TEXT,
-        "error",
+    return CATALOG["NUMBER_AS_TEXT"].at(
         f"“{label}”单元格中的“{typed}”是以文字形式填写的数字（全角数字或文本格式）：核查已按 {value} 计算，"
         f"但工作表自己的合计公式不计入文字，表中显示的合计会少算这一格。请删除后重新输入半角数字 {value}"
         "（单元格格式为“常规”或“数值”）。",

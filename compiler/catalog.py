@@ -1,8 +1,16 @@
-"""The checker's rule catalogue: every finding code, its severity and what it means.
+"""The finding catalogue: every code nianbao can emit, its severity, meaning and origin.
 
-Plain data, so the README tables, ``--help`` texts and the tests iterate it
-instead of repeating codes. The sum-rule codes are the ``Rule.code`` values of
-the schema (``schema.rules``); a test asserts each one is listed here.
+Every finding is built from an entry (``CATALOG[code].at(message, sheet=…,
+cell=…, key=…, expected=…, actual=…)`` or ``make_finding(code, message, …)``),
+so a severity is never typed at a raise site and an uncatalogued code fails at
+once. Plain data, so the README tables, ``--help`` texts and the tests iterate
+it instead of repeating codes. The sum-rule codes are the ``Rule.code`` values
+of the schema (``schema.rules``); a test asserts each one is listed here.
+
+A code has exactly one severity: when the same problem weighs differently by
+case, the cases get their own codes (a missing table ``IMPORT_TABLE_MISSING``,
+a missing row ``IMPORT_MISSING``, a missing narrative part
+``IMPORT_SECTION_MISSING``).
 
 Severity policy:
 
@@ -15,29 +23,19 @@ Severity policy:
   the cell that makes the sum uncheckable is already reported on its own
   (``NOT_A_NUMBER``/``NOT_FINITE`` or the reader's finding), so the sum only
   says it *cannot be checked* — it is never counted as a wrong total.
+
+Our own failures have codes of their own (``CHECK_FAILED``,
+``READER_INTERNAL_ERROR``, ``INTERNAL_ERROR``, ``RENDER_FAILED``): the clerk is
+never told to fix a file that is fine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from ..findings import Severity
+from .findings import RAISED_BY, SEVERITY_LABEL, CatalogEntry, Finding
 
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    code: str
-    severity: Severity
-    #: Short Chinese description, as listed in the README.
-    title: str
-    #: Only meaningful for our fill-in template; ``check_report(published=True)`` skips it.
-    template_only: bool = False
-    #: Needs last year's report (``--previous``).
-    needs_previous: bool = False
-    #: The layer that raises it: ``check``, ``read`` (returned workbooks), ``import`` (published reports)
-    #: or ``batch`` (across the files of a folder).
-    raised_by: str = "check"
-
+__all__ = ["CATALOG", "CatalogEntry", "make_finding", "markdown_table", "template_only_codes"]
 
 _ENTRIES = (
     # ---- errors: sums (codes come from schema.rules)
@@ -102,6 +100,12 @@ _ENTRIES = (
     CatalogEntry("PREVIOUS_UNREADABLE", "warning", "所给上年报告无法读取，跨年核对未进行", needs_previous=True),
     CatalogEntry("PREVIOUS_YEAR_MISMATCH", "warning", "所给上年报告的年度不是本报告的上一年", needs_previous=True),
     # ---- reader: returned workbooks (raised by compiler.read, listed here so every code is documented)
+    CatalogEntry(
+        "READER_INTERNAL_ERROR",
+        "error",
+        "读取程序内部错误，不是文件的问题（请把文件发给维护人员）",
+        raised_by="read",
+    ),
     CatalogEntry("NOT_TEMPLATE", "error", "不是 nianbao 标准填报模板，无法确定数据位置", raised_by="read"),
     CatalogEntry("TEMPLATE_FORMAT_UNKNOWN", "error", "模板标记的报表格式本版本不支持", raised_by="read"),
     CatalogEntry("SHEET_MISSING", "error", "模板中需要的工作表被删除", raised_by="read"),
@@ -127,8 +131,10 @@ _ENTRIES = (
     CatalogEntry("EXTERNAL_LINKS_IGNORED", "notice", "工作簿含外部链接：未打开、未使用", raised_by="read"),
     # ---- importer: published reports (raised by compiler.imports)
     CatalogEntry("IMPORT_UNREADABLE", "error", "已发布报告中某个数字无法读取，已留空", raised_by="import"),
+    CatalogEntry("IMPORT_TABLE_MISSING", "error", "已发布报告中找不到某张表，其全部数字已留空", raised_by="import"),
+    CatalogEntry("IMPORT_MISSING", "error", "已发布报告中找不到某行或某个数字，已留空", raised_by="import"),
     CatalogEntry(
-        "IMPORT_MISSING", "error", "已发布报告缺少某行或某张表（整表缺失时为警告），已留空", raised_by="import"
+        "IMPORT_SECTION_MISSING", "warning", "已发布报告中找不到某部分的标题，该部分文字为空", raised_by="import"
     ),
     CatalogEntry("IMPORT_DUPLICATE", "warning", "已发布报告中同一行出现两次，取第一次", raised_by="import"),
     CatalogEntry(
@@ -142,6 +148,13 @@ _ENTRIES = (
     CatalogEntry(
         "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"
     ),
+    CatalogEntry("TIMEOUT", "error", "处理单个文件超时，已停止处理该文件", raised_by="batch"),
+    CatalogEntry("MEMORY_LIMIT", "error", "处理单个文件超出内存上限，已停止处理该文件", raised_by="batch"),
+    CatalogEntry("WORKER_CRASH", "error", "处理该文件的子进程意外退出", raised_by="batch"),
+    CatalogEntry(
+        "INTERNAL_ERROR", "error", "处理时发生内部错误，不是文件的问题（请把文件发给维护人员）", raised_by="batch"
+    ),
+    CatalogEntry("RENDER_FAILED", "error", "生成报告文件（Word/网页/PDF）失败", raised_by="batch"),
     # ---- notices
     CatalogEntry("YOY_JUMP", "notice", "主要数字比上年增减 5 倍以上", needs_previous=True),
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
@@ -153,8 +166,9 @@ _ENTRIES = (
 CATALOG: dict[str, CatalogEntry] = {e.code: e for e in _ENTRIES}
 
 
-def severity_of(code: str) -> Severity:
-    return CATALOG[code].severity
+def make_finding(code: str, message: str, **where: Any) -> Finding:
+    """``CATALOG[code].at(message, **where)``: the finding of a catalogued code (``KeyError`` if it is not)."""
+    return CATALOG[code].at(message, **where)
 
 
 def template_only_codes() -> frozenset[str]:
@@ -163,8 +177,6 @@ def template_only_codes() -> frozenset[str]:
 
 def markdown_table() -> str:
     """The catalogue as a Markdown table (for the README): code, severity, meaning."""
-    from ..findings import SEVERITY_LABEL
-
     lines = ["| 代码 Code | 级别 Severity | 含义 |", "|---|---|---|"]
     for e in _ENTRIES:
         notes = [
@@ -172,9 +184,7 @@ def markdown_table() -> str:
             for n, on in (
                 ("仅模板", e.template_only),
                 ("需 --previous", e.needs_previous),
-                ("读取填报表时", e.raised_by == "read"),
-                ("读取已发布报告时", e.raised_by == "import"),
-                ("批量处理时", e.raised_by == "batch"),
+                (RAISED_BY[e.raised_by], e.raised_by != "check"),
             )
             if on
         ]
