@@ -110,7 +110,7 @@ class Concept:
 
 
 _COUNT = frozenset({"件", "个", "份", "起", "宗", "例", "件次"})
-_DOCS = frozenset({"件", "个", "份", "部", "项"})
+_DOCS = frozenset({"件", "个", "份", "部"})
 _DECISIONS = frozenset({"件", "个", "项", "起", "宗", "例", "件次"})
 
 #: In priority order: a longer, more specific keyword wins where two overlap.
@@ -121,10 +121,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "carried_out",
         re.compile(
             r"(?:结|转入|转至|转到|转)(?:转)?(?:至|到)?下(?:一)?年度?(?:继续)?(?:办理)?(?:答复)?|"
-            r"结转(?:至|到)\s*(?:19|20)[0-9]{2}\s*年度?(?:继续)?(?:办理)?|(?:尚在|正在|仍在)办理"
+            r"结转(?:至|到)\s*(?:19|20)[0-9]{2}\s*年度?(?:继续)?(?:办理)?"
         ),
         _COUNT,
     ),
+    Concept("carried_out", re.compile(r"(?:尚在|正在|仍在)办理"), _COUNT, needs_received=True),
     Concept("disclosed", re.compile(r"(?:予以|同意|全部)公开(?:答复)?"), _COUNT),
     Concept("partial", re.compile(r"部分公开(?:答复)?"), _COUNT),
     Concept("refused", re.compile(r"不予公开(?:答复)?"), _COUNT),
@@ -134,7 +135,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("received", re.compile(r"申请(?:数量|总数|总量)"), _COUNT),
     Concept("received", re.compile(r"收到|受理|接收|收悉|接到"), _COUNT),
     Concept("new", re.compile(r"新收(?:到)?(?:[^，。；0-9]{0,20}?申请(?:数量|总数|总量)?)?"), _COUNT),
-    Concept("done", re.compile(r"办结|答复|办理完毕|办理完成|(?:共|已|累计|全年|依法)办理"), _COUNT),
+    Concept(
+        "done", re.compile(r"办结|答复|办理完毕|办理完成|(?:共|已|累计|全年|依法)办理"), _COUNT, needs_received=True
+    ),
     Concept("natural", re.compile(r"自然人"), _COUNT, needs_received=True),
     Concept("legal", re.compile(r"法人(?:或|和|及|与|、)其他组织"), _COUNT, needs_received=True),
     Concept("commercial", re.compile(r"商业企业"), _COUNT, needs_received=True),
@@ -167,6 +170,14 @@ _DECISION_WORDS = re.compile(r"决定|作出|办理|办结|实施|处理|审批|
 _PUBLISHING_WORDS = re.compile(r"公开|公示|信息|发布|双公示|网上|清理|梳理|汇编|集中|备案|审查|修订|评估")
 #: Received-application concepts: the applicant columns are bound only after one of them.
 _RECEIVED = frozenset({"new", "received"})
+#: Totals: after “其中” a number is a part of something, not the report's total.
+_TOTALS = frozenset({"received", "done", "made", "repealed", "valid", "permits", "penalties", "coercion", "fee"})
+#: Reviews and lawsuits count in 表四 only when about disclosure, or when the agency is the respondent.
+_RESPONDENT = re.compile(r"被申请|被提起|被诉|涉及|引起|引发|因政府信息公开")
+#: Between 办结/办理 and the number when the clause does not name applications: nothing but “共”, “已”…
+_DONE_GAP = re.compile(r"^[\s共已全部均了计累总各类为达]*$")
+#: Between a document type and its number: only “共计”, “为”, “的”… (“规范性文件管理办法1项” is not a count).
+_DOC_GAP = re.compile(r"^[\s共计为有的数量总合达]*$")
 _CASES = frozenset({"reviews", "lawsuits", "reviews_lawsuits"})
 _GENERAL_CASES = re.compile(r"案件|执法|法治|应诉|办理")
 #: After “其中” the general “received” wording is a sub-category, not the total.
@@ -201,16 +212,18 @@ def extract(text: str, year: int | None) -> list[Statement]:
 def _extract(text: str, year: int | None) -> tuple[Statement, ...]:
     found: list[Statement] = []
     text = _SOFT_BREAK.sub("", text)
+    about_applications = False  # the text has spoken of applications (申请) before
     for sentence in _SENTENCE.finditer(text):
-        found.extend(_sentence(sentence.group(0), year))
+        found.extend(_sentence(sentence.group(0), year, about_applications))
+        about_applications = about_applications or "申请" in sentence.group(0)
     return tuple(found)
 
 
-def _sentence(sentence: str, year: int | None) -> list[Statement]:
+def _sentence(sentence: str, year: int | None, about_applications: bool) -> list[Statement]:
     found: list[Statement] = []
     current_year = year
     doc_type: str | None = None
-    received_seen = False
+    received_seen = about_applications
     sub = False
     clauses = list(_CLAUSE.finditer(sentence))
     for i, m in enumerate(clauses):
@@ -235,17 +248,23 @@ def _sentence(sentence: str, year: int | None) -> list[Statement]:
                 continue
             if _COMPARE.search(gap) or (concept.gap_skip is not None and concept.gap_skip.search(gap)):
                 continue
-            if concept.name in _CASES and _GENERAL_CASES.search(clause) and "公开" not in sentence:
+            if (
+                concept.name in _CASES
+                and "公开" not in sentence
+                and (_GENERAL_CASES.search(clause) or not _RESPONDENT.search(clause))
+            ):
                 continue  # reviews and lawsuits in general (法治政府 work), not those about disclosure (表四)
             if concept.application and (_CHANNEL.search(clause) or _SUBUNIT.search(clause) or _FOREIGN.search(clause)):
                 continue
-            if concept.name == "received" and sub:
+            if concept.name in _TOTALS and sub:
                 continue
             if concept.needs_received and not (received_seen or "申请" in clause):
                 continue
+            if concept.name == "done" and "申请" not in clause and not _DONE_GAP.match(gap):
+                continue  # 办理政务服务事项12000件: something else was done
             name = concept.name
             if name in _DOC_CONCEPTS:
-                if doc_type is None or _PUBLISHING_WORDS.search(clause):
+                if doc_type is None or _PUBLISHING_WORDS.search(clause) or not _doc_counted(clause, start):
                     continue
                 name = f"{name}_{'rules' if doc_type == '规章' else 'normative'}"
             elif name in _DECISION_CONCEPTS and (
@@ -255,6 +274,15 @@ def _sentence(sentence: str, year: int | None) -> list[Statement]:
             with_carried = concept.name in _RECEIVED and _includes_carried_in(sentence, clauses, i, after)
             found.append(Statement(name, number, unit, clause.strip(), with_carried))
     return found
+
+
+def _doc_counted(clause: str, keyword_start: int) -> bool:
+    """The number after a document type counts documents (no type in the clause: carried from before)."""
+    types = list(_DOC_TYPE.finditer(clause))
+    if not types:
+        return True
+    number = _NUMBER.search(clause, max(t.end() for t in types))
+    return number is not None and any(_DOC_GAP.match(clause[t.end() : number.start()]) for t in types)
 
 
 def _includes_carried_in(sentence: str, clauses: list[re.Match[str]], i: int, after: str) -> bool:
@@ -281,6 +309,8 @@ def _bindings(clause: str) -> Iterator[tuple[Concept, float, str, int, str]]:
                 break
             if _APPROX_AFTER.match(clause[unit_m.end() :]):
                 break
+            if any(c.keyword.match(clause, unit_m.end()) for c in CONCEPTS):
+                break  # “21件上年结转申请”: the number belongs to the words after it
             value = parse_cn_number(num.group(1)) if "." not in num.group(1) else float(num.group(1).replace(",", ""))
             if value is None:
                 break

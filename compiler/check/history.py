@@ -17,15 +17,17 @@ from ..schema.gov2021 import T3_CARRIED_IN, T3_NEW
 from .context import Context, flatten, is_number, part_title, show, t3_key, t3_total
 
 #: Two texts this similar (trigram Jaccard) are a copy.
-COPY_SIMILARITY = 0.85
+COPY_SIMILARITY = 0.9
 #: The parts that report the year's work (一 总体情况, 五 问题和改进); 六 is boilerplate by nature.
 COPY_SECTIONS = frozenset({1, 5})
 #: Texts shorter than this are too short to call copied (“无。”).
 COPY_MIN_CHARS = 40
 #: Tables: this share of last year's non-zero figures repeated exactly is a copy …
 COPY_TABLE_SHARE = 0.9
-#: … when at least this many non-zero figures take part.
-COPY_TABLE_MIN = 6
+#: … when at least this many non-zero figures take part, adding up to at least ``COPY_TABLE_SUM``
+#: (a tiny agency may well repeat “1 application, disclosed” two years running).
+COPY_TABLE_MIN = 12
+COPY_TABLE_SUM = 30
 #: A headline figure this many times larger or smaller than last year's is a jump …
 JUMP_FACTOR = 5
 #: … when the larger of the two is at least this.
@@ -71,14 +73,16 @@ def _check_copied_tables(ctx: Context, previous: Report) -> None:
     prev = flatten(previous, ctx.lay)
     skip = {t3_key(ctx.lay, T3_CARRIED_IN, c) for c in range(1, len(ctx.lay.t3[0]) + 1)}
     skip |= {valid.key for _, _, valid in ctx.lay.t2_triples}
-    compared = same = 0
+    compared = same = weight = 0
     for fig in ctx.lay.figures:
         before = prev.get(fig.key)
         if fig.key in skip or fig.key in ctx.unknown or not is_number(before) or not before:
             continue
         compared += 1
-        same += ctx.num(fig.key) == before
-    if compared >= COPY_TABLE_MIN and same >= COPY_TABLE_SHARE * compared:
+        if ctx.num(fig.key) == before:
+            same += 1
+            weight += abs(before)  # type: ignore[arg-type]
+    if compared >= COPY_TABLE_MIN and same >= COPY_TABLE_SHARE * compared and weight >= COPY_TABLE_SUM:
         ctx.add(
             "COPIED_TABLES",
             t3_total(ctx.lay, T3_NEW),

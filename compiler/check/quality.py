@@ -17,7 +17,8 @@ from .context import Context, part_title
 
 _YEAR = r"((?:19|20)[0-9]{2})\s*年"
 #: The statistics-period sentence (“本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止”).
-_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|统计区间|统计时段|统计周期|数据统计)[^。；\n]{0,40}")
+_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|统计区间|统计时段|统计周期|数据统计期)[^。；\n]{0,40}")
+_PERIOD_DAYS = re.compile(r"1\s*月\s*1\s*日|12\s*月\s*31\s*日")
 #: The report naming itself: “编制2024年度政府信息公开工作年度报告”, “2024年政务公开工作年度报告”.
 _SELF_TITLE = re.compile(
     _YEAR + r"度?(?:[^。；，\n]{0,12}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)"
@@ -66,11 +67,13 @@ def check_wrong_year(ctx: Context, texts: dict[str, str], year: int | None) -> N
 
 def _wrong_year(text: str, year: int, improvements: bool) -> tuple[int, str] | None:
     for m in _PERIOD.finditer(text):
+        if not _PERIOD_DAYS.search(m.group(0)):
+            continue
         for y in re.findall(_YEAR, m.group(0)):
             if int(y) != year:
                 return int(y), m.group(0)[:60]
     for m in _SELF_TITLE.finditer(text):
-        if int(m.group(1)) != year and not _NOT_THIS_YEAR_WORK.search(text[max(0, m.start() - 8) : m.start()]):
+        if int(m.group(1)) != year and not _NOT_THIS_YEAR_WORK.search(_sentence_around(text, m.start())):
             return int(m.group(1)), m.group(0)[:60]
     if improvements:
         return None  # 第五部分 speaks of last year's problems and next year's plans by design
@@ -84,6 +87,12 @@ def _wrong_year(text: str, year: int, improvements: bool) -> tuple[int, str] | N
             continue
         return said, sentence[:60]
     return None
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    start = max((text.rfind(ch, 0, pos) for ch in "。；！？\n"), default=-1) + 1
+    end = _SENTENCE_END.search(text, pos)
+    return text[start : end.start() if end else len(text)]
 
 
 def check_improvements(ctx: Context, texts: dict[str, str], previous_given: bool) -> None:
