@@ -226,3 +226,34 @@ def test_five_decimal_fee_of_50_wan_and_more():
     r.set_value("t2_r06_c1", 512.12345)
     f = next(f for f in check_report(r) if f.code == "FEE_DECIMALS")
     assert f.expected == 512.1234 or f.expected == 512.1235
+
+
+# ---------------------------------------------------------------------- the same through a returned workbook
+def test_text_numbers_in_a_returned_workbook(tmp_path):
+    """Full-width “１８” is read and an error at its cell; “8件” is checked as 8 and does not hide the balance error."""
+    from test_read import Text, fill
+
+    from compiler.check import check_path
+    from compiler.template.writer import write_template
+
+    r = base(15)
+    blank = write_template(tmp_path / "filled.xlsx", r)
+    typed = r.value("t3_r01_c1")
+    path = fill(blank, tmp_path / "typed.xlsx", {"t3_r01_c1": Text(str(typed).translate(_FULL_WIDTH))})
+    result = check_path(path)
+    assert [(f.code, f.ref, f.severity) for f in result.findings if f.severity != "notice"] == [
+        ("NUMBER_AS_TEXT", "表三!D6", "error")
+    ]
+    assert result.report.value("t3_r01_c1") == typed
+    path = fill(
+        blank,
+        tmp_path / "unit.xlsx",
+        {"t3_r05_c1": Text(f"{r.value('t3_r05_c1')}件"), "t3_r25_c1": r.value("t3_r25_c1") + 2},
+    )
+    codes = [(f.code, f.ref) for f in check_path(path).findings if f.severity != "notice"]
+    assert ("NOT_A_NUMBER", "表三!D10") in codes
+    assert ("T3_BALANCE", "表三!D30") in codes
+    assert "SUM_UNCHECKABLE" not in [c for c, _ in codes]
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 # ---------------------------------------------------------------------- numbers
 _CN_DIGITS = {
@@ -205,18 +204,13 @@ _CLAUSE = re.compile(r"[^，,：:（）()]+")
 
 def extract(text: str, year: int | None) -> list[Statement]:
     """Statements bound to this report year's figures, in text order."""
-    return list(_extract(text, year))
-
-
-@lru_cache(maxsize=512)
-def _extract(text: str, year: int | None) -> tuple[Statement, ...]:
     found: list[Statement] = []
     text = _SOFT_BREAK.sub("", text)
     about_applications = False  # the text has spoken of applications (申请) before
     for sentence in _SENTENCE.finditer(text):
         found.extend(_sentence(sentence.group(0), year, about_applications))
         about_applications = about_applications or "申请" in sentence.group(0)
-    return tuple(found)
+    return found
 
 
 def _sentence(sentence: str, year: int | None, about_applications: bool) -> list[Statement]:
