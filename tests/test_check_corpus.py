@@ -217,8 +217,21 @@ def test_fee_too_large_for_a_county_bureau(amount):
     r.agency = "常山县教育局"
     r.set_value("t2_r06_c1", amount)
     assert "FEE_IN_YUAN" in [c for c, _ in warnings_and_errors(r)]
-    r.agency = "浙江省人民政府"  # a province may collect that much
-    assert "FEE_IN_YUAN" not in [c for c, _ in warnings_and_errors(r)] or amount != 250000.5
+    r.agency = "浙江省人民政府"  # a province with many decisions behind its fees may collect that much
+    r.set_value("t2_r03_c1", 90_000)
+    assert "FEE_IN_YUAN" not in [c for c, _ in warnings_and_errors(r)]
+
+
+def test_fee_judged_by_the_decisions_behind_it():
+    r = base(16)
+    r.agency = "杭州市人民政府"
+    for key in ("t2_r03_c1", "t2_r04_c1", "t2_r05_c1"):
+        r.set_value(key, 4)
+    r.set_value("t2_r06_c1", 8_500.5)  # 8,500.5 万元 from 12 decisions: typed in 元
+    f = next(f for f in check_report(r) if f.code == "FEE_IN_YUAN")
+    assert "12 件" in f.message and f.expected == 0.85
+    r.set_value("t2_r03_c1", 2_000)
+    assert "FEE_IN_YUAN" not in [c for c, _ in warnings_and_errors(r)]
 
 
 def test_five_decimal_fee_of_50_wan_and_more():

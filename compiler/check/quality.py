@@ -33,6 +33,8 @@ _OPENING_YEAR = re.compile(
 _NOT_THIS_YEAR_WORK = re.compile(
     r"较|相比|同比|比上|对比|上年|上一年|去年|以来|截至|问题|整改|报告中|指出|提出|计划|将"
 )
+#: A sentence naming another year's report on purpose (its problems, a comparison).
+_OTHER_REPORT = re.compile(r"较|相比|同比|比上|对比|上年|上一年|去年|问题|整改|指出|针对|对照|根据《|按照《|依据《")
 _SENTENCE_END = re.compile(r"[。；！？\n]")
 
 #: A concrete problem and a concrete measure in 第五部分.
@@ -73,7 +75,7 @@ def _wrong_year(text: str, year: int, improvements: bool) -> tuple[int, str] | N
             if int(y) != year:
                 return int(y), m.group(0)[:60]
     for m in _SELF_TITLE.finditer(text):
-        if int(m.group(1)) != year and not _NOT_THIS_YEAR_WORK.search(_sentence_around(text, m.start())):
+        if int(m.group(1)) != year and not _OTHER_REPORT.search(_sentence_around(text, m.start())):
             return int(m.group(1)), m.group(0)[:60]
     if improvements:
         return None  # 第五部分 speaks of last year's problems and next year's plans by design

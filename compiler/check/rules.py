@@ -39,6 +39,10 @@ from .context import (
 CARRY_OVER_SHARE = 0.30
 #: FEE_IN_YUAN threshold: a whole amount this large is almost surely in 元.
 FEE_YUAN_THRESHOLD = 100_000
+#: FEE_IN_YUAN: more than this many 万元 per 许可/处罚/强制 decision …
+FEE_PER_DECISION = 100
+#: … for an amount of at least this many 万元.
+FEE_PER_DECISION_FLOOR = 1_000
 #: How many cells a BLANK_AS_ZERO / SUM_UNCHECKABLE message names.
 LIST_CELLS = 5
 #: More blank figures than this in one table is a warning (MANY_BLANKS), not a notice.
@@ -421,6 +425,14 @@ def check_table2(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------- fee
+def _decisions(ctx: Context) -> float:
+    """行政许可 + 行政处罚 + 行政强制 decisions this year (the work a fee usually comes from); 0 if unknown."""
+    keys = [row[0].key for row in ctx.schema.table("t2").rows if len(row) == 1 and row[0].kind == "count"]
+    if any(k in ctx.unknown for k in keys):
+        return 0
+    return sum(ctx.num(k) for k in keys)
+
+
 def check_fee_units(ctx: Context, narrative_texts: dict[str, str]) -> None:
     """FEE_IN_YUAN (one per amount): too large for the agency's level, a whole amount ≥ 100000, or “N元” in the text.
 
@@ -438,12 +450,20 @@ def check_fee_units(ctx: Context, narrative_texts: dict[str, str]) -> None:
         suggestion = tidy(round(v / 10_000, 4))
         too_large = ceiling is not None and v > ceiling
         whole_large = float(v).is_integer() and v >= FEE_YUAN_THRESHOLD and agency.level != "province"
-        if too_large or whole_large:
-            why = (
-                f"对{LEVEL_LABEL[agency.level]}{REPORTER_LABEL[reporter]}来说（{show(tidy(v / 10_000))} 亿元）过大"  # type: ignore[index]
-                if too_large
-                else "这个整数像是按“元”填写的"
-            )
+        decisions = _decisions(ctx)
+        per_decision = v >= FEE_PER_DECISION_FLOOR and decisions and v / decisions > FEE_PER_DECISION
+        if too_large or whole_large or per_decision:
+            if too_large:
+                why = (
+                    f"对{LEVEL_LABEL[agency.level]}{REPORTER_LABEL[reporter]}来说（{show(tidy(v / 10_000))} 亿元）过大"  # type: ignore[index]
+                )
+            elif whole_large:
+                why = "这个整数像是按“元”填写的"
+            else:
+                why = (
+                    f"而本年行政许可、处罚、强制决定共 {show(decisions)} 件，平均每件 "
+                    f"{show(tidy(round(v / decisions, 1)))} 万元，不合常理"
+                )
             ctx.add(
                 "FEE_IN_YUAN",
                 fig.key,
