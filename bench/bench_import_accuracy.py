@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_import_accuracy.py [--reports N] [--seed S]``.
 Target (issue 6): at least 99 % of figures exact in each layout, and 0 figures
-invented. N varied, fully consistent reports (``compiler.synth``) — agency
+invented. N varied, fully consistent reports (``tests/synth.py``) — agency
 names with quotes, full-width forms and great length, blank and all-zero
 reports, large counts, fees with 0–4 decimals — are published in every layout
 the importer claims and read back with ``compiler.imports``. The generators
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from synth import consistent_report
 from test_import_html_docx import docx_file, html_page
 from test_import_layouts import (
     cell_then_pipe,
@@ -48,7 +49,6 @@ from compiler.model import Report
 from compiler.render.docx import docx_bytes
 from compiler.render.html import render_html
 from compiler.schema import get_schema
-from compiler.synth import consistent_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = get_schema()
@@ -74,7 +74,7 @@ Source = str | bytes | Path
 
 # --------------------------------------------------------------------------- reports
 def varied_report(seed: int) -> Report:
-    """A consistent report from ``compiler.synth``, varied the ways real ones vary."""
+    """A consistent report from ``tests/synth.py``, varied the ways real ones vary."""
     rng = random.Random(seed)
     scale = rng.choice((0.2, 1.0, 1.0, 1.0, 3.0, 50.0, 4000.0))  # from near-empty to very large offices
     report = consistent_report(rng, scale=scale)

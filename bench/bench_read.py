@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 from common import medians, sample_report
 
-from compiler.read import load_report
+from compiler.inputs import load_report
 from compiler.read.xlsx import read_workbook
 from compiler.template.writer import write_template
 from compiler.util.office import OfficeUnavailable, convert

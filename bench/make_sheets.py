@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from compiler.synth import consistent_report
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # tests/synth.py
+from synth import consistent_report
+
 from compiler.template.writer import write_template
 
 

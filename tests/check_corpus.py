@@ -17,10 +17,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from synth import cn_number, consistent_report
+
 from compiler.compute import recompute_totals
 from compiler.model import Report
 from compiler.schema import get_schema
-from compiler.synth import cn_number, consistent_report
 
 SCHEMA = get_schema()
 T3 = SCHEMA.table("t3")

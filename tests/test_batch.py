@@ -16,8 +16,9 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 from docx import Document
+from fault_hooks import inject
+from synth import consistent_report
 
-from compiler.batch.cli import run
 from compiler.batch.manifest import MANIFEST_NAME, Manifest
 from compiler.batch.summary import (
     SHEET_CHART_DATA,
@@ -30,9 +31,9 @@ from compiler.batch.summary import (
     key_figures,
     rollup_cell,
 )
+from compiler.cli.batch import run
+from compiler.inputs import load_report
 from compiler.model import Report
-from compiler.read import load_report
-from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 
 YEAR = 2024
@@ -482,7 +483,7 @@ def test_worker_crash_does_not_stop_batch(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(6):
         make_sheet(inp / f"f{i}.xlsx", f"第{i}局", i)
-    monkeypatch.setenv("NIANBAO_TEST_CRASH", "f2.xlsx")
+    inject(monkeypatch, crash="f2.xlsx")
     code, doc = run_batch(inp, tmp_path / "out", capsys, json_out=True)
     files = {f["rel"]: f for f in doc["files"]}
     assert code == 1
@@ -495,7 +496,7 @@ def test_hanging_file_hits_time_limit(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(4):
         make_sheet(inp / f"f{i}.xlsx", f"第{i}局", i)
-    monkeypatch.setenv("NIANBAO_TEST_HANG", "f1.xlsx")
+    inject(monkeypatch, hang="f1.xlsx")
     code, doc = run_batch(inp, tmp_path / "out", capsys, json_out=True, timeout=3)
     files = {f["rel"]: f for f in doc["files"]}
     assert code == 1
@@ -508,7 +509,7 @@ def test_memory_hog_is_stopped(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(3):
         make_sheet(inp / f"f{i}.xlsx", f"第{i}局", i)
-    monkeypatch.setenv("NIANBAO_TEST_HOG", "f0.xlsx")
+    inject(monkeypatch, hog="f0.xlsx")
     monkeypatch.setenv("NIANBAO_BATCH_MEMORY_MB", "700")
     _code, doc = run_batch(inp, tmp_path / "out", capsys, json_out=True)
     files = {f["rel"]: f for f in doc["files"]}

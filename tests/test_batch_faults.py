@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from synth import consistent_report
 
 from compiler.batch.manifest import Manifest
-from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 from compiler.util.files import TEMP_PREFIX
 

@@ -6,11 +6,13 @@ import random
 
 import openpyxl
 import pytest
+from synth import consistent_report
 
 from compiler.batch.discover import discover
 from compiler.batch.manifest import Manifest
 from compiler.batch.names import agency_key, assign_names, choose_previous, duplicate_key, output_stem
 from compiler.batch.rollup import DUPLICATE, OTHER_YEAR, Rollup, rollup, rollup_year, select
+from compiler.batch.rows import FileRow
 from compiler.batch.summary import (
     SHEET_FILES,
     SHEET_ROLLUP,
@@ -21,9 +23,10 @@ from compiler.batch.summary import (
     rollup_note,
     write_summary,
 )
+from compiler.batch.tasks import PreviousEntry
+from compiler.findings import Finding
 from compiler.model import Report
 from compiler.schema.gov2021 import T3_RESULTS_FIRST, T3_RESULTS_LAST
-from compiler.synth import consistent_report
 
 
 def test_discover_lists_skipped_and_ignores_noise(tmp_path):
@@ -67,11 +70,15 @@ def test_output_names_are_safe_and_numbered_deterministically():
 
 def test_agency_key_and_previous_choice():
     assert agency_key("衢州市 民政局") == agency_key("衢州市民政局\u3000") == agency_key("衢州市民政局")
-    index = {agency_key("甲局"): [{"year": 2022, "sha": "a"}, {"year": 2023, "sha": "b"}, {"year": 2024, "sha": "c"}]}
-    assert choose_previous(index, "甲 局", 2024)["sha"] == "b"
-    assert choose_previous(index, "甲局", 2023)["sha"] == "a"
+    index = {
+        agency_key("甲局"): [
+            PreviousEntry(y, f"{y}.json", sha, f"{y}.xlsx") for y, sha in ((2022, "a"), (2023, "b"), (2024, "c"))
+        ]
+    }
+    assert choose_previous(index, "甲 局", 2024).sha == "b"
+    assert choose_previous(index, "甲局", 2023).sha == "a"
     assert choose_previous(index, "甲局", 2022) is None
-    assert choose_previous(index, "甲局", "二〇二四")["sha"] == "c"
+    assert choose_previous(index, "甲局", "二〇二四").sha == "c"
     assert choose_previous(index, "乙局", 2024) is None
 
 
@@ -119,16 +126,16 @@ def test_summary_workbook_strings_stay_strings(tmp_path, schema):
     files = []
     for name, report in zip(hostile, reports, strict=True):
         files.append(
-            {
-                "rel": name + ".xlsx",
-                "agency": name,
-                "year": 2024,
-                "status": "ok",
-                "figures": key_figure_values(report.tables, schema),
-                "outputs": {"docx": name + ".docx"},
-                "message": name,
-                "findings": [{"code": "X", "severity": "warning", "sheet": name, "cell": "A1", "message": name}],
-            }
+            FileRow(
+                rel=name + ".xlsx",
+                agency=name,
+                year=2024,
+                status="ok",
+                figures=key_figure_values(report.tables, schema),
+                outputs={"docx": name + ".docx"},
+                message=name,
+                findings=[Finding("X", "warning", name, sheet=name, cell="A1")],
+            )
         )
     acc = rollup(reports)
     path = write_summary(tmp_path / "s.xlsx", files, rollup=acc, rollup_errors=0, formats=["docx"])
@@ -145,8 +152,8 @@ def test_summary_workbook_strings_stay_strings(tmp_path, schema):
 
 
 # ---------------------------------------------------------------------- which files the roll-up sums
-def _row(rel: str, agency: object, year: object, status: str = "ok", tables: object = "t") -> dict:
-    return {"rel": rel, "agency": agency, "year": year, "status": status, "tables": {} if tables else None}
+def _row(rel: str, agency: object, year: object, status: str = "ok", tables: object = "t") -> FileRow:
+    return FileRow(rel, agency, year, status, tables={} if tables else None)
 
 
 def test_select_keeps_the_first_duplicate_in_path_order():
@@ -159,7 +166,7 @@ def test_select_keeps_the_first_duplicate_in_path_order():
         _row("e.xlsx", None, 2024),
     ]
     chosen = select(files)
-    assert [[f["rel"] for f in g] for g in chosen.duplicate_groups] == [["a/second.xlsx", "z/first.xlsx"]]
+    assert [[f.rel for f in g] for g in chosen.duplicate_groups] == [["a/second.xlsx", "z/first.xlsx"]]
     assert chosen.year == 2024
     assert chosen.included_rels == {"a/second.xlsx", "c.xlsx", "e.xlsx"}
     assert [(e.rel, e.kind) for e in chosen.excluded] == [("z/first.xlsx", DUPLICATE), ("b.xlsx", OTHER_YEAR)]
@@ -192,7 +199,7 @@ def test_rollup_note_says_what_was_left_out(schema):
     chosen = select(files)
     acc = Rollup()
     for f in chosen.included:
-        acc.add({}, f["year"])
+        acc.add({}, f.year)
     note = rollup_note(acc, 0, chosen)
     assert "合计 1 份可读取的2024年度报告" in note
     assert "重复报告 1 份未计入" in note and "b.xlsx" in note

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from synth import cn_number, consistent_report
 
 from compiler.catalog import CATALOG, template_only_codes
 from compiler.check import check_report
@@ -20,7 +21,6 @@ from compiler.findings import Finding
 from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import cn_number, consistent_report
 
 SCHEMA = get_schema()
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

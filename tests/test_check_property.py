@@ -10,12 +10,12 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synth import consistent_report
 
 from compiler.check import check_report
 from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import consistent_report
 
 SCHEMA = get_schema()
 T34 = [f for f in SCHEMA.figures() if f.table in ("t3", "t4")]

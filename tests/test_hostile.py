@@ -868,7 +868,7 @@ def test_unexpected_error_shows_no_local_variables(tmp_path: Path) -> None:
     """Typer's pretty traceback must not print locals (they may hold report contents)."""
     assert app.pretty_exceptions_show_locals is False
     script = (
-        "import os, compiler.render.cli as m\n"
+        "import os, compiler.cli.compile as m\n"
         "def boom(*a, **k):\n"
         "    report_text = os.environ['NIANBAO_SECRET']\n"
         "    raise RuntimeError('boom')\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_import_layouts import SCHEMA, pipe_rows, sample_report
 
+from compiler.cli.published import run_audit, run_import
 from compiler.compute import recompute_totals
-from compiler.imports.cli import run_audit, run_import
 from compiler.model import Report
 from compiler.schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL
 from compiler.schema.workbook import cell_ref
@@ -70,7 +70,7 @@ def test_import_writes_json_atomically(tmp_path: Path) -> None:
 
 
 def test_import_writes_filled_template(tmp_path: Path) -> None:
-    from compiler.read import load_report
+    from compiler.inputs import load_report
 
     out = tmp_path / "seed.xlsx"
     assert run_import(SEED, out) == 0
@@ -230,8 +230,8 @@ def test_audit_previous_unreadable_is_exit_2(tmp_path: Path, capsys: pytest.Capt
 
 def test_previous_folder_is_named_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder given for last year's report is said to be a folder, not "a file without a suffix"."""
-    from compiler.check.cli import run as run_check
-    from compiler.read import UnreadableInput, load_report
+    from compiler.cli.check import run as run_check
+    from compiler.inputs import UnreadableInput, load_report
 
     folder = tmp_path / "2023"
     folder.mkdir()
@@ -261,7 +261,7 @@ def test_audit_annotate_writes_marked_template(tmp_path: Path, capsys: pytest.Ca
     from openpyxl import load_workbook
 
     from compiler.check.annotate import FILL, SHEET_RESULTS
-    from compiler.read import load_report
+    from compiler.inputs import load_report
     from compiler.render.html import write_html
 
     report = _break(consistent_report(39), {"t4_r01_c5": 1})

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_import_layouts import SCHEMA, assert_same_report, sample_report
 
+from compiler.cli.published import run_audit
 from compiler.imports import parse_docx, parse_file, parse_html
-from compiler.imports.cli import run_audit
 from compiler.model import Report
 from compiler.render.docx import docx_bytes, write_docx
 from compiler.render.html import render_html, write_html

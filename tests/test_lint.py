@@ -27,3 +27,9 @@ def test_help_does_not_import_office_libraries():
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_mypy_clean():
+    """The type checker passes on ``compiler/`` (configured in pyproject.toml, ``[tool.mypy]``)."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -7,8 +7,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from compiler.check import check_report
 from compiler.compute import recompute_totals
+from compiler.inputs import load_report
 from compiler.model import Report
-from compiler.read import load_report
 from compiler.template.writer import write_template
 
 

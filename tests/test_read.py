@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.packaging.custom import StringProperty
 
+from compiler.cli.export import run_export
 from compiler.compute import recompute_totals
+from compiler.inputs import UnreadableInput, load_report
 from compiler.model import Report
-from compiler.read import UnreadableInput, load_report
 from compiler.read import values as V
-from compiler.read.cli import run_export
 from compiler.read.xlsx import (
     MAX_TOTAL_UNCOMPRESSED,
     read_workbook,

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from compiler.compute import recompute_totals
+from compiler.inputs import load_report
 from compiler.model import Report
-from compiler.read import load_report
 from compiler.schema import get_schema
 from compiler.template.writer import write_template
 from compiler.util.office import convert

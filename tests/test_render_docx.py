@@ -14,10 +14,10 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from lxml import etree
 
+from compiler.cli.compile import run
 from compiler.compute import recompute_totals
 from compiler.model import Contact, Report
 from compiler.render import docx_bytes, load_style, write_docx
-from compiler.render.cli import run
 from compiler.render.style import StyleError
 from compiler.render.text import text_width
 from compiler.schema import get_schema
@@ -438,11 +438,11 @@ def test_compile_usage_errors_exit_2(tmp_path, capsys):
 
 
 def test_compile_refuses_to_overwrite_its_input(tmp_path, monkeypatch, capsys):
-    import compiler.read
+    import compiler.commands.compile
 
     src = tmp_path / "报告.docx"
     src.write_bytes(b"original")
-    monkeypatch.setattr(compiler.read, "load_report", lambda path: full_report())
+    monkeypatch.setattr(compiler.commands.compile, "load_report", lambda path: full_report())
     assert run(src, output=src) == 2
     assert "不会覆盖输入" in capsys.readouterr().err
     assert src.read_bytes() == b"original"

@@ -9,9 +9,9 @@ import pytest
 from conftest import require_tool
 from test_render_docx import SCHEMA, full_report
 
+from compiler.cli.compile import run
 from compiler.placeholders import format_number
 from compiler.render import OfficeUnavailable, write_docx, write_pdf
-from compiler.render.cli import run
 
 
 def pdftotext(path) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import compiler.cli.template as template_cli
 from compiler.schema.workbook import SHEET_INFO, SHEET_STAMP, cell_ref
-from compiler.template import cli as template_cli
 from compiler.template.roster import (
     INDEX_NAME,
     RosterError,

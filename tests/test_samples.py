@@ -78,7 +78,7 @@ def test_json_loads_and_round_trips(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_xlsx_reads_back_as_its_json(name: str, schema) -> None:
-    from compiler.read import load_report
+    from compiler.inputs import load_report
 
     expected = _load(name)
     got = load_report(SAMPLES / f"{name}.xlsx")

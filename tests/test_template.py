@@ -11,6 +11,7 @@ import pytest
 from conftest import require_tool
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
+import compiler.cli.template as template_cli
 from compiler.compute import recompute_totals
 from compiler.model import Report
 from compiler.schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT
@@ -26,7 +27,6 @@ from compiler.schema.workbook import (
     col_letter,
 )
 from compiler.template import BLANK_TEMPLATE_NAME, STAMP_FIELDS, stamp_property
-from compiler.template import cli as template_cli
 from compiler.template.writer import input_figure_keys, template_bytes, write_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -445,7 +445,7 @@ def test_libreoffice_shows_broken_balance_red(tmp_path, soffice):
 
 def test_reader_round_trip_and_from_xlsx(tmp_path, schema, capsys):
     """What the writer puts in, the reader gets back; last year's filled xlsx prefills next year's."""
-    import compiler.read as read
+    import compiler.inputs as read
 
     report = random_report(schema, seed=5)
     path = write_template(tmp_path / "last.xlsx", report, lock_info=True)

@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from synth import consistent_report
 from typer.testing import CliRunner
 
 import compiler.util.files as files_module
 from compiler.cli import app
-from compiler.synth import consistent_report
 from compiler.template.writer import write_template
 from compiler.util.files import TEMP_PREFIX
 

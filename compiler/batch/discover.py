@@ -12,10 +12,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..inputs import READABLE_SUFFIXES
+
 #: Workbooks the reader opens (``.xlsm``: values are read, macros ignored with a notice).
 READABLE = (".xlsx", ".xlsm")
-#: Last year's reports accepted by ``--previous``.
-PREVIOUS_READABLE = (".xlsx", ".xlsm", ".json", ".txt", ".html", ".htm", ".docx")
+#: Last year's reports accepted by ``--previous``: every input kind the commands read.
+PREVIOUS_READABLE = READABLE_SUFFIXES
 
 _SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（*.xlsx），再放回目录重新运行。"
 #: Spreadsheet-like files we cannot read, with the reason shown to the clerk.

@@ -11,12 +11,16 @@ only when something is shown, so the parent process stays light.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from .discover import Discovery
 from .rollup import DUPLICATE, OTHER_YEAR
 from .summary import STATUS_LABEL
+
+if TYPE_CHECKING:
+    from .results import FileOutcome
+    from .rows import FileRow
 
 #: Problem files listed under the final table (all of them are in the summary workbook).
 TABLE_LIMIT = 30
@@ -66,10 +70,10 @@ class BatchProgress:
         self._bar.start()
         self._task = self._bar.add_task("batch", total=self.total, completed=self.done, errors=self.errors)
 
-    def advance(self, result: dict[str, Any], *, duplicate_of: str | None = None) -> None:
+    def advance(self, result: FileOutcome, *, duplicate_of: str | None = None) -> None:
         """One file done; ``duplicate_of``: an earlier file of the same agency and year (a warning)."""
         self.done += 1
-        status = result.get("status")
+        status = result.status
         if status in (ERRORS, UNREADABLE, FAILED):
             self.errors += 1
         if duplicate_of is not None and status == OK:
@@ -77,12 +81,11 @@ class BatchProgress:
         if self.mode == "rich":
             self._bar.update(self._task, advance=1, errors=self.errors)
         elif self.mode == "plain":
-            line = f"[{self.done}/{self.total}] {STATUS_LABEL.get(status, status)} {display_text(result.get('rel'))}"
-            outputs = result.get("outputs") or {}
-            if outputs:
-                line += " → " + "、".join(display_text(v) for v in outputs.values())
-            elif result.get("message"):
-                line += "：" + display_text(result["message"], 200)
+            line = f"[{self.done}/{self.total}] {STATUS_LABEL.get(status, status)} {display_text(result.rel)}"
+            if result.outputs:
+                line += " → " + "、".join(display_text(v) for v in result.outputs.values())
+            elif result.message:
+                line += "：" + display_text(result.message, 200)
             if duplicate_of is not None:
                 line += f"（与 {display_text(duplicate_of)} 是同一单位同一年度的报告）"
             self.err.print(plain_text(line), soft_wrap=True)
@@ -93,7 +96,7 @@ class BatchProgress:
             self._bar = None
 
 
-def final_table(console: Any, doc: dict[str, Any], files: list[dict[str, Any]], found: Discovery) -> None:
+def final_table(console: Any, doc: dict[str, Any], files: list[FileRow], found: Discovery) -> None:
     """The end-of-run report: counts by status, the files needing attention, skips, roll-up notes, where things are."""
     from rich.table import Table
 
@@ -105,17 +108,17 @@ def final_table(console: Any, doc: dict[str, Any], files: list[dict[str, Any]], 
             table.add_row(STATUS_LABEL[status], str(n))
     table.add_row("合计", str(doc["total"]))
     console.print(table)
-    problems = [f for f in files if f["status"] in (ERRORS, UNREADABLE, FAILED)]
+    problems = [f for f in files if f.status in (ERRORS, UNREADABLE, FAILED)]
     if problems:
         detail = Table(title="需要处理的文件")
         for col in ("文件", "单位", "状态", "说明"):
             detail.add_column(col, overflow="fold")
         for f in problems[:TABLE_LIMIT]:
             detail.add_row(
-                plain_text(display_text(f["rel"], 60)),
-                plain_text(display_text(f["agency"], 30)),
-                STATUS_LABEL[f["status"]],
-                plain_text(display_text(f["message"], 120)),
+                plain_text(display_text(f.rel, 60)),
+                plain_text(display_text(f.agency, 30)),
+                STATUS_LABEL[f.status],
+                plain_text(display_text(f.message, 120)),
             )
         console.print(detail)
         if len(problems) > TABLE_LIMIT:

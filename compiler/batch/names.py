@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..schema import get_schema
 from ..util.files import safe_filename
+
+if TYPE_CHECKING:
+    from .tasks import PreviousEntry
 
 _SPACE = re.compile(r"\s+")
 _NUMBERED = re.compile(r"（\d+）$")
@@ -72,17 +75,17 @@ def assign_names(claims: Iterable[tuple[str, str]]) -> dict[str, str]:
     return names
 
 
-def choose_previous(index: dict[str, list[dict[str, Any]]], agency: object, year: object) -> dict[str, Any] | None:
+def choose_previous(index: Mapping[str, list[PreviousEntry]], agency: object, year: object) -> PreviousEntry | None:
     """Last year's entry for an agency: the latest year before ``year`` (the year before when present).
 
-    ``index`` maps ``agency_key`` → entries ``{"year", "json", "sha"}``. With no
-    valid ``year``, the latest dated entry (or the first) is taken.
+    ``index`` maps ``agency_key`` → that agency's entries. With no valid
+    ``year``, the latest dated entry (or the first) is taken.
     """
     candidates = index.get(agency_key(agency)) or []
-    dated = [c for c in candidates if isinstance(c.get("year"), int)]
+    dated = [c for c in candidates if isinstance(c.year, int)]
     if isinstance(year, int) and not isinstance(year, bool):
-        earlier = sorted((c for c in dated if c["year"] < year), key=lambda c: c["year"])
+        earlier = sorted((c for c in dated if c.year is not None and c.year < year), key=lambda c: c.year or 0)
         return earlier[-1] if earlier else None
     if dated:
-        return max(dated, key=lambda c: c["year"])
+        return max(dated, key=lambda c: c.year or 0)
     return candidates[0] if candidates else None

@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,9 +49,11 @@ START_TIMEOUT = 60.0
 #: Modules the forkserver imports once so that every worker starts warm.
 PRELOAD = ["compiler.batch.worker"]
 
-Task = dict[str, Any]
+#: A task: a mapping with a unique ``id`` (the batch's are ``tasks.ReportTask``/``PreviousTask``).
+Task = Mapping[str, Any]
 Result = dict[str, Any]
-WorkFn = Callable[[Task, dict[str, Any]], Result]
+#: The work function, called as ``func(task, config)`` in a worker; ``config`` is any picklable object.
+WorkFn = Callable[..., Result]
 
 _ctx: Any = None
 
@@ -145,7 +147,7 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _worker_main(conn: Any, func: WorkFn, config: dict[str, Any], memory_mb: int) -> None:
+def _worker_main(conn: Any, func: WorkFn, config: Any, memory_mb: int) -> None:
     """Loop: receive a task, run ``func(task, config)``, send the result dict back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
     with contextlib.suppress(OSError, AttributeError):
@@ -261,7 +263,7 @@ class Pool:
     def __init__(
         self,
         func: WorkFn,
-        config: dict[str, Any] | None = None,
+        config: Any = None,
         *,
         jobs: int | None = None,
         timeout: float | None = None,
@@ -269,7 +271,7 @@ class Pool:
         depth: int = 2,
     ) -> None:
         self.func = func
-        self.config = config or {}
+        self.config = {} if config is None else config
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout if timeout and timeout > 0 else None
         self.memory_mb = memory_limit_mb() if memory_mb is None else memory_mb
@@ -371,7 +373,7 @@ class Pool:
         deadlines = [w.deadline for w in self._workers if w.deadline is not None]
         deadlines += [w.started + START_TIMEOUT for w in self._workers if not w.ready]
         wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-        ready = multiprocessing.connection.wait(list(waitables), timeout=wait_for)
+        ready: list[Any] = multiprocessing.connection.wait(list(waitables), timeout=wait_for)
         dead: list[_Worker] = []
         for obj in ready:
             worker = waitables[obj]

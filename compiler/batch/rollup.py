@@ -18,13 +18,31 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ..findings import tidy
 from ..model import Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
 from . import FAILED, UNREADABLE
 from .names import duplicate_key
+
+
+class FileLike(Protocol):
+    """What selecting needs of a file: a ``FileRow`` or a worker's ``FileOutcome``."""
+
+    @property
+    def rel(self) -> str: ...
+    @property
+    def agency(self) -> Any: ...
+    @property
+    def year(self) -> Any: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def tables(self) -> Any: ...
+
+
+F = TypeVar("F", bound=FileLike)
 
 #: Title of the roll-up report compiled with ``--rollup-name``.
 ROLLUP_TITLE = "{name}政府信息公开申请情况汇总"
@@ -94,7 +112,7 @@ class Rollup:
         report = Report.empty(self.schema.format_id)
         report.agency = name
         report.year = year if year is not None else self.main_year
-        report.tables = self.tables()
+        report.tables = {tid: [list[Value](row) for row in rows] for tid, rows in self.tables().items()}
         return report
 
 
@@ -122,36 +140,41 @@ class Selection:
     """The files the roll-up sums and those it leaves out."""
 
     year: int | None
-    included: list[Mapping[str, Any]]
+    included: list[Any]
     excluded: list[Excluded]
     #: Groups (two or more files, path order) of one agency and year.
-    duplicate_groups: list[list[Mapping[str, Any]]]
+    duplicate_groups: list[list[Any]]
 
     def count(self, kind: str) -> int:
         return sum(e.kind == kind for e in self.excluded)
 
     @property
     def included_rels(self) -> set[str]:
-        return {f["rel"] for f in self.included}
+        return {f.rel for f in self.included}
 
 
 def _valid_year(year: Any) -> int | None:
     return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
-def readable(file: Mapping[str, Any]) -> bool:
+def readable(file: FileLike) -> bool:
     """A file whose tables were read (files with errors included)."""
-    return file.get("status") not in (UNREADABLE, FAILED) and file.get("tables") is not None
+    return file.status not in (UNREADABLE, FAILED) and file.tables is not None
 
 
-def duplicate_groups(files: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+def duplicate_key_of(file: FileLike) -> tuple[str, str] | None:
+    """The agency-and-year key of a file that was read (``None`` otherwise)."""
+    return duplicate_key(file.agency, file.year) if readable(file) else None
+
+
+def duplicate_groups(files: Iterable[F]) -> list[list[F]]:
     """Readable files of one agency (``agency_key``) and one year, two or more per group, in path order."""
-    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[F]] = {}
     for f in files:
-        key = duplicate_key(f.get("agency"), f.get("year")) if readable(f) else None
+        key = duplicate_key_of(f)
         if key is not None:
             groups.setdefault(key, []).append(f)
-    return [sorted(same, key=lambda f: f["rel"]) for same in groups.values() if len(same) > 1]
+    return [sorted(same, key=lambda f: f.rel) for same in groups.values() if len(same) > 1]
 
 
 def rollup_year(years: Iterable[Any]) -> int | None:
@@ -160,28 +183,28 @@ def rollup_year(years: Iterable[Any]) -> int | None:
     return max((n, y) for y, n in counts.items())[1] if counts else None
 
 
-def select(files: Sequence[Mapping[str, Any]]) -> Selection:
+def select(files: Sequence[FileLike]) -> Selection:
     """The readable files the roll-up sums: one per agency and year, only the roll-up year's."""
     groups = duplicate_groups(files)
     excluded: list[Excluded] = []
     dropped: set[str] = set()
     for same in groups:
-        first = same[0]["rel"]
+        first = same[0].rel
         for f in same[1:]:
-            dropped.add(f["rel"])
+            dropped.add(f.rel)
             reason = f"与 {first} 是同一单位同一年度的报告，汇总只计入 {first}（路径排在前面的一份）"
-            excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), DUPLICATE, reason))
-    candidates = [f for f in files if readable(f) and f["rel"] not in dropped]
-    year = rollup_year(f.get("year") for f in candidates)
+            excluded.append(Excluded(f.rel, f.agency, f.year, DUPLICATE, reason))
+    candidates = [f for f in files if readable(f) and f.rel not in dropped]
+    year = rollup_year(f.year for f in candidates)
     included = []
     for f in candidates:
-        own = _valid_year(f.get("year"))
+        own = _valid_year(f.year)
         if year is None or own == year:
             included.append(f)
             continue
         said = f"为 {own} 年" if own is not None else "不明（未填写或无效）"
         reason = f"报告年度{said}，不是汇总年度 {year} 年"
-        excluded.append(Excluded(f["rel"], f.get("agency"), f.get("year"), OTHER_YEAR, reason))
+        excluded.append(Excluded(f.rel, f.agency, f.year, OTHER_YEAR, reason))
     excluded.sort(key=lambda e: (e.kind != DUPLICATE, e.rel))
     return Selection(year=year, included=included, excluded=excluded, duplicate_groups=groups)
 

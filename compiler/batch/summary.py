@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
@@ -28,6 +28,19 @@ from ..schema import Schema, Table, get_schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULTS_FIRST, T3_RESULTS_LAST
 from ..util.files import write_atomic
 from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
+
+if TYPE_CHECKING:
+    from .rows import FileRow
+
+
+class SkippedLike(Protocol):
+    """A file left out of the run (``discover.Skipped``, ``previous.PreviousProblem``)."""
+
+    @property
+    def rel(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
 
 SUMMARY_NAME = "汇总.xlsx"
 SHEET_FILES = "文件汇总"
@@ -173,22 +186,20 @@ def _number_or_text(ws: Worksheet, row: int, col: int, value: Any, fmt: Any, tex
 
 def write_summary(
     path: str | Path,
-    files: Sequence[Mapping[str, Any]],
+    files: Sequence[FileRow],
     *,
     rollup: Rollup,
     rollup_errors: int,
     selection: Selection | None = None,
-    skipped: Sequence[Mapping[str, Any]] = (),
+    skipped: Sequence[SkippedLike] = (),
     formats: Sequence[str] = ("docx",),
     name: str | None = None,
 ) -> Path:
     """Write the summary workbook atomically.
 
-    ``files``: one mapping per input (``rel``, ``agency``, ``year``, ``status``,
-    ``errors``, ``warnings``, ``notices``, ``figures`` (label → value),
-    ``outputs`` (format → name relative to the workbook's folder), ``message``,
-    ``findings``). ``selection``: which files ``rollup`` summed and which it
-    left out (``rollup.select``). ``skipped``: ``rel`` and ``reason``.
+    ``files``: one ``FileRow`` per input (outputs are names relative to the
+    workbook's folder). ``selection``: which files ``rollup`` summed and which
+    it left out (``rollup.select``). ``skipped``: files left out of the run.
     """
     schema = rollup.schema
     path = Path(path)
@@ -214,7 +225,7 @@ def write_summary(
 
 
 def _files_sheet(
-    ws: Worksheet, fmt: _Formats, files: Sequence[Mapping[str, Any]], formats: Sequence[str], schema: Schema
+    ws: Worksheet, fmt: _Formats, files: Sequence[FileRow], formats: Sequence[str], schema: Schema
 ) -> None:
     figures = [kf.label for kf in key_figures(schema)]
     headers = ["序号", "文件", "单位名称", "年度", "状态", "错误", "警告", "提示", *figures]
@@ -226,47 +237,46 @@ def _files_sheet(
     for i, f in enumerate(files, start=1):
         c = 0
         ws.write_number(i, c, i, fmt.text)
-        _text(ws, i, c + 1, f.get("rel"))
-        _text(ws, i, c + 2, f.get("agency"))
-        _number_or_text(ws, i, c + 3, f.get("year"), fmt.text, fmt.text)
-        status = f.get("status", "failed")
+        _text(ws, i, c + 1, f.rel)
+        _text(ws, i, c + 2, f.agency)
+        _number_or_text(ws, i, c + 3, f.year, fmt.text, fmt.text)
+        status = f.status
         ws.write_string(i, c + 4, STATUS_LABEL.get(status, status), fmt.status.get(status))
-        for j, k in enumerate(("errors", "warnings", "notices")):
-            ws.write_number(i, c + 5 + j, int(f.get(k) or 0), fmt.text)
+        for j, n in enumerate((f.errors, f.warnings, f.notices)):
+            ws.write_number(i, c + 5 + j, int(n or 0), fmt.text)
         c = 8
-        values = f.get("figures") or {}
+        values = f.figures
         for label in figures:
             _number_or_text(ws, i, c, values.get(label), fmt.int, fmt.text)
             c += 1
-        outputs = f.get("outputs") or {}
+        outputs = f.outputs
         for form in formats:
             target = outputs.get(form)
             if target:
                 # A relative link: the outputs sit beside the summary, so the folder can be moved.
                 ws.write_url(i, c, "external:" + target, fmt.link, string=target, tip="打开生成的报告")
             c += 1
-        _text(ws, i, c, f.get("message") or "", fmt.text)
+        _text(ws, i, c, f.message or "", fmt.text)
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(1, len(files)), len(headers) - 1)
 
 
-def _findings_sheet(ws: Worksheet, fmt: _Formats, files: Sequence[Mapping[str, Any]]) -> None:
+def _findings_sheet(ws: Worksheet, fmt: _Formats, files: Sequence[FileRow]) -> None:
     headers = ["文件", "单位名称", "工作表", "单元格", "代码", "级别", "说明"]
     for c, (h, w) in enumerate(zip(headers, [36, 30, 12, 10, 24, 8, 90], strict=True)):
         ws.write_string(0, c, h, fmt.header)
         ws.set_column(c, c, w)
     r = 0
     for f in files:
-        for item in f.get("findings") or ():
+        for item in f.findings:
             r += 1
-            _text(ws, r, 0, f.get("rel"))
-            _text(ws, r, 1, f.get("agency"))
-            _text(ws, r, 2, item.get("sheet"))
-            _text(ws, r, 3, item.get("cell"))
-            _text(ws, r, 4, item.get("code"))
-            severity = item.get("severity")
-            _text(ws, r, 5, SEVERITY_LABEL.get(severity, severity))
-            _text(ws, r, 6, item.get("message"))
+            _text(ws, r, 0, f.rel)
+            _text(ws, r, 1, f.agency)
+            _text(ws, r, 2, item.sheet)
+            _text(ws, r, 3, item.cell)
+            _text(ws, r, 4, item.code)
+            _text(ws, r, 5, SEVERITY_LABEL.get(item.severity, item.severity))
+            _text(ws, r, 6, item.message)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, r), len(headers) - 1)
 
@@ -412,7 +422,7 @@ def _charts(
     ws: Worksheet,
     data: Worksheet,
     fmt: _Formats,
-    files: Sequence[Mapping[str, Any]],
+    files: Sequence[FileRow],
     rollup: Rollup,
     anchor_row: int,
 ) -> None:
@@ -421,9 +431,9 @@ def _charts(
     new_label = key_figures(schema)[0].label
     ranked = sorted(
         (
-            (f["figures"][new_label], f.get("agency") or f.get("rel") or "")
+            (f.figures[new_label], f.agency or f.rel or "")
             for f in files
-            if isinstance((f.get("figures") or {}).get(new_label), int | float)
+            if isinstance(f.figures.get(new_label), int | float)
         ),
         key=lambda t: (-t[0], t[1]),
     )[:TOP_AGENCIES]
@@ -485,11 +495,11 @@ def _excluded_sheet(ws: Worksheet, fmt: _Formats, selection: Selection | None) -
         _text(ws, i, 3, e.reason)
 
 
-def _skipped_sheet(ws: Worksheet, fmt: _Formats, skipped: Sequence[Mapping[str, Any]]) -> None:
+def _skipped_sheet(ws: Worksheet, fmt: _Formats, skipped: Sequence[SkippedLike]) -> None:
     ws.write_string(0, 0, "文件", fmt.header)
     ws.write_string(0, 1, "说明", fmt.header)
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 100)
     for i, s in enumerate(skipped, start=1):
-        _text(ws, i, 0, s.get("rel"))
-        _text(ws, i, 1, s.get("reason"))
+        _text(ws, i, 0, s.rel)
+        _text(ws, i, 1, s.reason)

@@ -3,7 +3,7 @@
 ``check_report(report)`` runs the rules on a ``Report`` (from a returned sheet,
 a report JSON or a published report) and returns findings sorted the way a
 clerk reads the workbook: errors first, then by sheet, row and column.
-``check_path(path)`` reads a file through ``compiler.read.load_report`` and
+``check_path(path)`` reads a file through ``compiler.inputs.load_report`` and
 never raises: an unreadable file is a result with status ``unreadable``.
 
 Finding catalogue (codes, severities, descriptions): ``compiler.catalog``.
@@ -113,16 +113,16 @@ def load_previous(previous: Report | str | Path | None) -> Report | None:
     """Last year's report from a Report or a path (raises ``UnreadableInput`` for a bad file)."""
     if previous is None or isinstance(previous, Report):
         return previous
-    from ..read import load_report
+    from ..inputs import load_previous as load
 
-    return load_report(previous)
+    return load(previous)
 
 
 def check_path(
     path: str | Path, previous: Report | str | Path | None = None, *, reporter: str | None = None
 ) -> FileResult:
     """Read and check one file; never raises for anything in the file."""
-    from ..read import load_report
+    from ..inputs import load_report
 
     return check_loaded(Path(path), load_report, previous=previous, reporter=reporter)
 
@@ -153,8 +153,8 @@ def check_loaded(
         prev = load_previous(previous)
     except Exception as exc:  # last year's file is unusable: check this year's without it
         prev = None
-        reason = str(exc) if isinstance(exc, UnreadableInput) else type(exc).__name__
-        extra.append(CATALOG["PREVIOUS_UNREADABLE"].at(f"上年报告无法读取，跨年核对未进行：{reason}"))
+        reason = str(exc) if isinstance(exc, UnreadableInput) else f"上年报告无法读取（{type(exc).__name__}）"
+        extra.append(CATALOG["PREVIOUS_UNREADABLE"].at(f"{reason}；跨年核对未进行。"))
     try:
         findings = check_report(report, prev, published=published, reporter=reporter)
         if extra:

@@ -80,3 +80,19 @@ FEE_CEILING: dict[tuple[Level, Reporter], float] = {
     ("city", "government"): 500_000,
     ("city", "department"): 100_000,
 }
+
+
+_REPORTER_NAMES: dict[str, Reporter] = {
+    "government": "government",
+    "政府": "government",
+    "本级政府": "government",
+    "本级人民政府": "government",
+    "department": "department",
+    "部门": "department",
+    "政府部门": "department",
+}
+
+
+def reporter_kind(value: str | None) -> Reporter | None:
+    """An officer's ``--reporter`` as ``government`` / ``department``; None when absent or not understood."""
+    return _REPORTER_NAMES.get(value.strip().lower()) if isinstance(value, str) else None

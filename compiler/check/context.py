@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from ..catalog import CATALOG
 from ..compute import formula_order
@@ -99,7 +100,8 @@ def t3_total(lay: Layout, row: int) -> str:
 
 
 # ---------------------------------------------------------------------- values
-def is_number(v: object) -> bool:
+def is_number(v: object) -> TypeGuard[int | float]:
+    """A finite number (``bool`` is not one)."""
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 

@@ -73,7 +73,8 @@ def _check_copied_tables(ctx: Context, previous: Report) -> None:
     prev = flatten(previous, ctx.lay)
     skip = {t3_key(ctx.lay, T3_CARRIED_IN, c) for c in range(1, len(ctx.lay.t3[0]) + 1)}
     skip |= {valid.key for _, _, valid in ctx.lay.t2_triples}
-    compared = same = weight = 0
+    compared = same = 0
+    weight = 0.0
     for fig in ctx.lay.figures:
         before = prev.get(fig.key)
         if fig.key in skip or fig.key in ctx.unknown or not is_number(before) or not before:
@@ -81,7 +82,7 @@ def _check_copied_tables(ctx: Context, previous: Report) -> None:
         compared += 1
         if ctx.num(fig.key) == before:
             same += 1
-            weight += abs(before)  # type: ignore[arg-type]
+            weight += abs(ctx.num(fig.key))
     if compared >= COPY_TABLE_MIN and same >= COPY_TABLE_SHARE * compared and weight >= COPY_TABLE_SUM:
         ctx.add(
             "COPIED_TABLES",

@@ -23,7 +23,7 @@ from ..imports.sections import parse_date_text
 from ..placeholders import find_unknown, substitute
 from ..schema import Schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL, T3_RESULTS_FIRST
-from .agency import REPORTER_LABEL, REPORTERS, classify, deadline
+from .agency import REPORTER_LABEL, classify, deadline, reporter_kind
 from .context import Context, Layout, close, layout, part_title, short_label, show, t3_key, t3_total, tidy
 from .extract import extract
 from .rules import int_year
@@ -109,9 +109,9 @@ def _check_date(ctx: Context, key: str, label: str, value: object, empty: bool, 
         return
     if year is None:
         return
-    decided = ctx.reporter in REPORTERS
-    reporter = ctx.reporter if decided else classify(ctx.report.agency).reporter
-    low, high = dt.date(year, 12, 31), deadline(year, reporter)  # type: ignore[arg-type]
+    decided = reporter_kind(ctx.reporter)
+    reporter = decided or classify(ctx.report.agency).reporter
+    low, high = dt.date(year, 12, 31), deadline(year, reporter)
     if not (low < value <= high):
         how = "" if decided else "（按单位名称判断；判断有误时，核查人员可用 --reporter 指定）"
         ctx.add(

@@ -19,7 +19,7 @@ from ..model import Report
 from ..read.values import number_in_text
 from ..schema import Figure, Rule
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW
-from .agency import FEE_CEILING, LEVEL_LABEL, REPORTER_LABEL, REPORTERS, classify
+from .agency import FEE_CEILING, LEVEL_LABEL, REPORTER_LABEL, classify, reporter_kind
 from .context import (
     Context,
     close,
@@ -440,7 +440,7 @@ def check_fee_units(ctx: Context, narrative_texts: dict[str, str]) -> None:
     an agency whose level cannot be read keeps the plain rule.
     """
     agency = classify(ctx.report.agency)
-    reporter = ctx.reporter if ctx.reporter in REPORTERS else agency.reporter
+    reporter = reporter_kind(ctx.reporter) or agency.reporter
     ceiling = FEE_CEILING.get((agency.level, reporter)) if agency.level else None  # type: ignore[arg-type]
     for fig in ctx.lay.amounts:
         v = ctx.values[fig.key]

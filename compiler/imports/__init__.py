@@ -19,13 +19,10 @@ from pathlib import Path
 
 from ..model import Report
 from ..read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, os_error_message
+from .kinds import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES
 from .normalize import decode_bytes
 from .parse import build_report
 from .tokens import Builder
-
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
-DOCX_SUFFIXES = (".docx",)
 
 
 def parse_text(text: str, *, path: str | None = None) -> Report:

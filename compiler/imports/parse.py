@@ -52,7 +52,7 @@ def build_report(doc: Document, *, path: str | None = None) -> Report:
     starts = sorted(set(first.values()))
     paras = doc.paras
     last_heading = max(starts) if starts else -1
-    signature = find_signature(paras, (first.get(6) if 6 in first else last_heading) + 1)
+    signature = find_signature(paras, first.get(6, last_heading) + 1)
 
     texts: dict[int, list[str]] = {}
     for number, para in first.items():

@@ -1,13 +1,12 @@
-"""Reading a returned report, whatever it is, into a ``Report``.
+"""The lowest reading layer: our workbook (``read.xlsx``), the report JSON, and what unreadable means.
 
-``load_report(path)`` picks the reader by the file's suffix (and the xlsx
-reader then sniffs the content). Anything that cannot be opened raises
-``UnreadableInput`` carrying a Chinese message that says what the file is and
+``UnreadableInput`` carries a Chinese message that says what the file is and
 what to do; problems inside a readable file become findings in
-``report.origin.findings`` instead.
+``report.origin.findings`` instead. Choosing a reader by suffix is the input
+dispatcher's job (``compiler.inputs.load_report``), which sits above this
+package and ``compiler.imports``.
 
-openpyxl and the importers are imported lazily so that ``nianbao --help``
-stays fast.
+openpyxl is imported lazily so that ``nianbao --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -38,10 +37,6 @@ class UnreadableInput(Exception):
 
 #: Suffixes read as our workbook template.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-#: Suffixes of published reports, parsed by ``compiler.imports``.
-PUBLISHED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
-
-_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
 #: Formats we refuse by suffix: what they are, so the message can name them.
 REFUSED_SUFFIXES: dict[str, str] = {
     ".xls": "Excel 97-2003 工作簿（.xls）",
@@ -59,52 +54,6 @@ REFUSED_SUFFIXES: dict[str, str] = {
     ".wps": "WPS 文字文件（.wps）",
     ".pdf": "PDF 文件（.pdf）",
 }
-
-
-def load_report(path: str | Path) -> Report:
-    """Read a returned workbook, a report JSON or a published report into a ``Report``."""
-    from os.path import isdir  # never raises, unlike Path.is_dir on an unreadable parent
-
-    path = Path(path)
-    if isdir(path):  # a folder given for a file (often --previous, as for batch): say so, not "no suffix"
-        raise UnreadableInput(
-            f"无法读取“{path}”：这是文件夹，请给出报告文件本身（填报表 .xlsx、报告 JSON，"
-            "或已发布年报 .txt/.html/.docx；--previous 须给出上年报告文件）。核查整个文件夹请用 nianbao batch。"
-        )
-    suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
-        from .xlsx import read_workbook
-
-        return read_workbook(path)
-    if suffix == ".json":
-        return _load_json(path)
-    if suffix in PUBLISHED_SUFFIXES:
-        _check_readable(path)
-        from ..imports import parse_file
-
-        return parse_file(path)
-    raise UnreadableInput(refused_message(path))
-
-
-def refused_message(path: Path) -> str:
-    """The message for a file whose suffix we do not read."""
-    suffix = path.suffix.lower()
-    what = REFUSED_SUFFIXES.get(suffix)
-    if what:
-        return f"无法读取“{path.name}”：这是 {what}，本工具只读取 .xlsx 填报表。{_SAVE_AS}"
-    kind = f"“{path.suffix}”类型的文件" if path.suffix else "没有扩展名的文件"
-    return (
-        f"无法读取“{path.name}”：不支持{kind}。本工具读取 .xlsx 填报表（也可读取报告 JSON，"
-        f"以及 .txt/.html/.docx 格式的已发布年报）。如是表格，{_SAVE_AS}"
-    )
-
-
-def _check_readable(path: Path) -> None:
-    try:
-        with path.open("rb"):
-            pass
-    except OSError as exc:
-        raise UnreadableInput(os_error_message(path, exc)) from exc
 
 
 def internal_read_message(path: str | Path, exc: BaseException) -> str:
@@ -128,7 +77,8 @@ def os_error_message(path: Path, exc: OSError) -> str:
     return f"无法打开“{path}”：{why}。请检查文件路径和权限。"
 
 
-def _load_json(path: Path) -> Report:
+def load_json(path: Path) -> Report:
+    """A report JSON (``nianbao export``'s output); ``UnreadableInput`` when it is not one."""
     try:
         report = Report.load(path)
     except OSError as exc:
@@ -177,4 +127,11 @@ def _tidy_numbers(report: Report) -> None:
                     row[i] = tidy_number(v)
 
 
-__all__ = ["UnreadableInput", "internal_read_message", "load_report", "os_error_message", "refused_message"]
+__all__ = [
+    "REFUSED_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "UnreadableInput",
+    "internal_read_message",
+    "load_json",
+    "os_error_message",
+]

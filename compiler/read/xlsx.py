@@ -35,8 +35,7 @@ from ..compute import recompute_totals, sum_values
 from ..findings import Finding
 from ..model import Origin, Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
-from ..schema.workbook import SHEET_INSTRUCTIONS, SHEET_STAMP, TEMPLATE_VERSION, cell_map
-from ..template import STAMP_FIELDS, stamp_property
+from ..schema.workbook import SHEET_INSTRUCTIONS, SHEET_STAMP, STAMP_FIELDS, TEMPLATE_VERSION, cell_map, stamp_property
 from . import UnreadableInput, os_error_message
 from .values import (
     constant_arithmetic,

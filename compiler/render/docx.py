@@ -12,17 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.package import OpcPackage
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
+from docx.package import Package
 from docx.parts.styles import StylesPart
 from lxml import etree
 
@@ -94,7 +95,7 @@ def ppr_xml(
     *,
     keep_next: bool = False,
     spacing: str = "",
-    ind: dict[str, object] | None = None,
+    ind: Mapping[str, object] | None = None,
     jc: str | None = None,
     outline: int | None = None,
 ) -> str:
@@ -363,13 +364,13 @@ def section_xml(style: Style, footer_ids: Sequence[str]) -> str:
     )
 
 
-def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, OpcPackage], Part]) -> None:
+def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, Package], Part]) -> None:
     """Swap the template's part of ``reltype`` for a new one with the same name and content type."""
     for rid, rel in list(source.rels.items()):
         if rel.reltype == reltype and not rel.is_external:
             old = rel.target_part
             source.rels.pop(rid)
-            source.relate_to(make(old.partname, old.content_type, source.package), reltype)
+            source.relate_to(make(old.partname, old.content_type, cast(Package, source.package)), reltype)
 
 
 def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> bytes:

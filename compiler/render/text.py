@@ -224,13 +224,13 @@ def layout(table: Table) -> tuple[tuple[Slot, ...], ...]:
         slots: list[Slot] = []
         c = 0
         while c < table.grid_cols:
-            cell = owner.get((r, c))
-            if cell is None:
+            owned = owner.get((r, c))
+            if owned is None:
                 slots.append(Slot(GridCell(r, c, "label")))
                 c += 1
                 continue
-            slots.append(Slot(cell, covered=cell.row != r))
-            c = cell.col + cell.colspan
+            slots.append(Slot(owned, covered=owned.row != r))
+            c = owned.col + owned.colspan
         rows.append(tuple(slots))
     return tuple(rows)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .build import label_tree_rows, total_rules
 from .types import (
     Figure,
+    FigureKind,
     GridCell,
     InfoField,
     NarrativePart,
@@ -114,7 +115,7 @@ def _table2() -> Table:
         r += 2
         for label, stem in data_rows:
             n = len(rows) + 1
-            kind = "amount" if headers[0].startswith("本年收费金额") else "count"
+            kind: FigureKind = "amount" if headers[0].startswith("本年收费金额") else "count"
             figs = tuple(
                 Figure(figure_key("t2", n, c), "t2", n, c, kind, label, h, stem + _T2_NAMES[h])
                 for c, h in enumerate(headers, start=1)

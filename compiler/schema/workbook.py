@@ -75,3 +75,14 @@ def cell_map(schema: Schema) -> dict[str, CellRef]:
 
 def cell_ref(schema: Schema, key: str) -> CellRef:
     return cell_map(schema)[key]
+
+
+#: Fields of the template stamp, in the order of the hidden sheet's rows (column A: field, B: value).
+STAMP_FIELDS = ("format", "template_version", "agency", "year")
+#: Custom document property holding a stamp field: ``nianbao_format``, ``nianbao_template_version``, …
+STAMP_PROPERTY_PREFIX = "nianbao_"
+
+
+def stamp_property(field: str) -> str:
+    """Name of the custom document property that holds stamp ``field``."""
+    return STAMP_PROPERTY_PREFIX + field

@@ -139,8 +139,8 @@ def sqref(refs: Iterable[CellRef]) -> str:
             blocks.append([row, row, c1, c2])
     out = []
     for r1, r2, c1, c2 in blocks:
-        a, b = f"{col_letter(c1)}{r1 + 1}", f"{col_letter(c2)}{r2 + 1}"
-        out.append(a if a == b else f"{a}:{b}")
+        top_left, bottom_right = f"{col_letter(c1)}{r1 + 1}", f"{col_letter(c2)}{r2 + 1}"
+        out.append(top_left if top_left == bottom_right else f"{top_left}:{bottom_right}")
     return " ".join(out)
 
 
@@ -167,7 +167,7 @@ def _cached_totals(schema: Schema, report: Report | None) -> dict[str, int | flo
 
     for rule in formula_order(schema.formula_rules()):
         values[rule.anchor] = sum_values(v for v in map(get, rule.right) if not isinstance(v, str))
-    return {k: v if v and _finite_number(v) else 0 for k, v in values.items()}
+    return {k: v if isinstance(v, int | float) and v and _finite_number(v) else 0 for k, v in values.items()}
 
 
 # --------------------------------------------------------------------------- formats

@@ -9,7 +9,7 @@ to look at the files:
     .venv/bin/python tests/hostile/make_corpus.py /tmp/corpus zip_bomb_total
 
 Each builder writes one input (and nothing else) into an empty directory and
-returns its path. The good base report is ``compiler.synth.consistent_report``
+returns its path. The good base report is ``tests/synth.py``'s ``consistent_report``
 (every sum holds), filled into the blank template through the defined names
 with openpyxl — as a clerk's program would — so that a case differs from a
 clean sheet only by its hostile part.
@@ -31,10 +31,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from synth import consistent_report
+
 from compiler.model import Report
 from compiler.schema import get_schema
 from compiler.schema.workbook import cell_ref
-from compiler.synth import consistent_report
 from compiler.template.writer import template_bytes
 
 SCHEMA = get_schema()

@@ -1,7 +1,10 @@
-"""The ``nianbao`` command line: option parsing only; each command lives in its layer.
+"""The ``nianbao`` command line (Typer): option parsing only.
 
-Heavy libraries (openpyxl, python-docx, xlsxwriter) are imported inside the
-commands so that ``nianbao --help`` stays fast.
+Each command's module here (``template``, ``export``, ``check``, ``compile``,
+``batch``, ``published`` for import/audit) calls its use case in
+``compiler.commands`` and prints the result; this is the only package that
+prints for the user. Heavy libraries (openpyxl, python-docx, xlsxwriter) are
+imported inside the commands so that ``nianbao --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from ..exitcodes import EXIT_INTERRUPTED, EXIT_UNUSABLE
 
 app = typer.Typer(
     name="nianbao",
@@ -23,8 +28,8 @@ app = typer.Typer(
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
 
-@app.command()
-def template(
+@app.command(name="template")
+def template_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")
     ] = None,
@@ -36,24 +41,24 @@ def template(
     ] = None,
 ) -> None:
     """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
-    from .template.cli import run
+    from .template import run
 
     raise typer.Exit(run(output=output, agency=agency, year=year, roster=roster, from_=from_))
 
 
-@app.command()
-def export(
+@app.command(name="export")
+def export_command(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx（或报告 JSON）")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
 ) -> None:
     """把填报表读成报告 JSON（交换格式）。"""
-    from .read.cli import run_export
+    from .export import run_export
 
     raise typer.Exit(run_export(file, output))
 
 
-@app.command(epilog=EXIT_CODES)
-def check(
+@app.command(name="check", epilog=EXIT_CODES)
+def check_command(
     files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
@@ -68,13 +73,13 @@ def check(
     ] = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
-    from .check.cli import run
+    from .check import run
 
     raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
 @app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
-def compile_(
+def compile_command(
     file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
@@ -82,13 +87,13 @@ def compile_(
     style: Annotated[Path | None, typer.Option("--style", help="版式文件（TOML 或 JSON）")] = None,
 ) -> None:
     """生成国家格式的年度报告（Word，另可 HTML、PDF）。"""
-    from .render.cli import run
+    from .compile import run
 
     raise typer.Exit(run(file, output=output, formats=formats, force=force, style=style))
 
 
-@app.command(epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
-def batch(
+@app.command(name="batch", epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
+def batch_command(
     in_dir: Annotated[Path, typer.Argument(help="收回的填报表所在目录（递归查找 .xlsx）")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出目录")],
     jobs: Annotated[int | None, typer.Option("--jobs", help="并行进程数，缺省为全部 CPU 核")] = None,
@@ -101,7 +106,7 @@ def batch(
     timeout: Annotated[float, typer.Option("--timeout", help="单个文件的处理时限（秒）")] = 60.0,
 ) -> None:
     """批量核查并生成整个目录的报告，输出汇总表和全辖区合计。"""
-    from .batch.cli import run
+    from .batch import run
 
     raise typer.Exit(
         run(
@@ -120,21 +125,23 @@ def batch(
 
 
 @app.command(name="import")
-def import_(
-    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/html/htm/docx）")],
+def import_command(
+    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json）")],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")
     ] = None,
 ) -> None:
     """读取已发布的年度报告，得到报告 JSON 或填好的模板。"""
-    from .imports.cli import run_import
+    from .published import run_import
 
     raise typer.Exit(run_import(file, output))
 
 
-@app.command(epilog=EXIT_CODES)
-def audit(
-    files: Annotated[list[Path], typer.Argument(help="已发布的年度报告（txt/html/htm/docx），可多个")],
+@app.command(name="audit", epilog=EXIT_CODES)
+def audit_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json），可多个")
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="把标注了问题的填好模板副本写入此目录（不改动原文件）")
@@ -145,7 +152,7 @@ def audit(
     ] = None,
 ) -> None:
     """核查已发布的年度报告中的数字。"""
-    from .imports.cli import run_audit
+    from .published import run_audit
 
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
 
@@ -207,13 +214,9 @@ def main() -> None:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
         if "UsageError" in kinds:
             print(usage_error_message(exc), file=sys.stderr)
-            sys.exit(2)
+            sys.exit(EXIT_UNUSABLE)
         if "Abort" in kinds:
             print("已中断。", file=sys.stderr)
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         raise
     sys.exit(code if isinstance(code, int) else 0)
-
-
-if __name__ == "__main__":
-    main()

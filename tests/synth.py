@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .compute import recompute_totals
-from .model import Contact, Report
-from .schema import get_schema
-from .schema.gov2021 import (
+from compiler.compute import recompute_totals
+from compiler.model import Contact, Report
+from compiler.schema import get_schema
+from compiler.schema.gov2021 import (
     T3_CARRIED_IN,
     T3_CARRIED_OUT,
     T3_NEW,

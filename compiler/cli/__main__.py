@@ -1,0 +1,5 @@
+"""``python -m compiler.cli``: the same as the ``nianbao`` command."""
+
+from . import main
+
+main()

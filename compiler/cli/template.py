@@ -1,0 +1,38 @@
+"""``nianbao template``: print what the template use case wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..commands.template import DEFAULT_OUTPUT, DEFAULT_ROSTER_DIR, RosterResult, template
+from .common import call, err
+
+__all__ = ["DEFAULT_OUTPUT", "DEFAULT_ROSTER_DIR", "run"]
+
+#: Longest agency name echoed (a 100,000-character name must not flood the terminal).
+_ECHO_MAX = 60
+
+
+def run(
+    output: Path | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+    roster: Path | None = None,
+    from_: Path | None = None,
+) -> int:
+    """Run ``nianbao template``; returns the exit code (0 written, 2 usage or unreadable input)."""
+    result = call(lambda: template(output, agency=agency, year=year, roster=roster, from_=from_))
+    if isinstance(result, int):
+        return result
+    if isinstance(result, RosterResult):
+        for problem in result.problems:
+            err(f"名单提示：{problem}")
+        print(f"已为 {len(result.written)} 个单位生成填报模板，保存在 {result.out_dir}；目录见 {result.index.name}。")
+        return 0
+    what = "填报模板"
+    if result.report is not None:
+        name = result.report.agency or "未指定"
+        name = name if len(name) <= _ECHO_MAX else name[: _ECHO_MAX - 1] + "…"
+        what += f"（单位：{name}，年度：{result.report.year or '未指定'}）"
+    print(f"已生成{what}：{result.path}" + (f"；{result.note}。" if result.note else ""))
+    return 0

@@ -1,0 +1,110 @@
+"""``check``: check every figure of returned sheets (or report JSONs), optionally writing annotated copies."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..check import FileResult, check_path
+from ..check.agency import reporter_kind
+from ..exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
+from ..inputs import READABLE_TEXT, load_previous
+from ..model import Report
+from ..read import UnreadableInput
+from ..util.files import write_error_message
+from .errors import InputError, UsageError
+
+
+@dataclass
+class CheckRun:
+    """The results of checking (or auditing) some files, and the annotated copies written."""
+
+    results: list[FileResult]
+    #: Input path → annotated copy written.
+    annotated: dict[str, str] = field(default_factory=dict)
+    #: Chinese messages about annotated copies that could not be written.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a file was unreadable or a copy not written (unread wins over errors), 1 errors, else 0."""
+        if self.problems or any(r.status == "unreadable" for r in self.results):
+            return EXIT_UNUSABLE
+        if any(r.status == "errors" for r in self.results):
+            return EXIT_PROBLEMS
+        return EXIT_OK
+
+
+def check_files(
+    files: Sequence[str | Path],
+    *,
+    previous: str | Path | None = None,
+    annotate: str | Path | None = None,
+    reporter: str | None = None,
+) -> CheckRun:
+    """Check every file (``previous``: last year's report for the cross-year rules).
+
+    ``reporter`` (``government``/``政府`` or ``department``/``部门``) says who reports, for the
+    deadline (条例第四十九条); without it the checker decides from each agency's name.
+    """
+    kind = reporter_kind(reporter)
+    if reporter is not None and kind is None:
+        raise UsageError(f"--reporter 应为 government（本级人民政府）或 department（政府部门），而不是“{reporter}”。")
+    return run_checks(
+        files,
+        functools.partial(check_path, reporter=kind),
+        missing=f"请给出要核查的文件（{READABLE_TEXT}）。",
+        previous=previous,
+        annotate=annotate,
+    )
+
+
+def run_checks(
+    files: Sequence[str | Path],
+    check_one: Callable[[Path, Report | None], FileResult],
+    *,
+    missing: str,
+    previous: str | Path | None = None,
+    annotate: str | Path | None = None,
+) -> CheckRun:
+    """What ``check`` and ``audit`` share: last year's report, ``check_one`` per file, annotated copies."""
+    if not files:
+        raise UsageError(missing)
+    out_dir = Path(annotate) if annotate is not None else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--annotate 应为目录，而 {out_dir} 是一个文件。")
+    prev = None
+    if previous is not None:
+        try:
+            prev = load_previous(previous)
+        except UnreadableInput as exc:
+            raise InputError(exc.message) from exc
+    run = CheckRun([check_one(Path(f), prev) for f in files])
+    if out_dir is not None:
+        annotate_all(run, out_dir)
+    return run
+
+
+def annotate_all(run: CheckRun, out_dir: Path) -> None:
+    """Write one annotated copy per readable file into ``out_dir`` (inputs are never touched)."""
+    from ..check.annotate import annotate
+
+    taken: set[Path] = set()
+    for result in run.results:
+        if result.report is None:
+            continue
+        try:
+            out = annotate(result, out_dir, taken)
+        except OSError as exc:  # a read-only folder, a full disk…
+            run.problems.append(f"无法写出 {result.path} 的标注副本。{write_error_message(out_dir, exc)}")
+            continue
+        except Exception as exc:  # a file openpyxl cannot re-open
+            run.problems.append(f"无法写出 {result.path} 的标注副本（{type(exc).__name__}: {exc}）。")
+            continue
+        if out is not None:
+            run.annotated[result.path] = str(out)
+
+
+__all__ = ["CheckRun", "check_files", "run_checks"]
