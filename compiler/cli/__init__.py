@@ -57,20 +57,24 @@ def export_command(
     raise typer.Exit(run_export(file, output))
 
 
+#: ``--reporter`` of check and audit: who reports decides the deadline (条例第四十九条).
+ReporterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reporter",
+        help="报告主体：government（本级人民政府，3月31日前公开）或 department（政府部门，1月31日前）；"
+        "默认按单位名称判断",
+    ),
+]
+
+
 @app.command(name="check", epilog=EXIT_CODES)
 def check_command(
     files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
-    reporter: Annotated[
-        str | None,
-        typer.Option(
-            "--reporter",
-            help="报告主体：government（本级人民政府，3月31日前公开）或 department（政府部门，1月31日前）；"
-            "默认按单位名称判断",
-        ),
-    ] = None,
+    reporter: ReporterOption = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
     from .check import run
@@ -150,11 +154,12 @@ def audit_command(
         Path | None,
         typer.Option("--previous", help="上年报告（.xlsx/.json/.txt/.html/.docx），用于核对上年结转等跨年数据"),
     ] = None,
+    reporter: ReporterOption = None,
 ) -> None:
     """核查已发布的年度报告中的数字。"""
     from .published import run_audit
 
-    raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
+    raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
 _BAD_VALUE_REASONS = (

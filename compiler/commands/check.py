@@ -49,16 +49,21 @@ def check_files(
     ``reporter`` (``government``/``政府`` or ``department``/``部门``) says who reports, for the
     deadline (条例第四十九条); without it the checker decides from each agency's name.
     """
-    kind = reporter_kind(reporter)
-    if reporter is not None and kind is None:
-        raise UsageError(f"--reporter 应为 government（本级人民政府）或 department（政府部门），而不是“{reporter}”。")
     return run_checks(
         files,
-        functools.partial(check_path, reporter=kind),
+        functools.partial(check_path, reporter=checked_reporter(reporter)),
         missing=f"请给出要核查的文件（{READABLE_TEXT}）。",
         previous=previous,
         annotate=annotate,
     )
+
+
+def checked_reporter(reporter: str | None) -> str | None:
+    """``--reporter`` as ``government``/``department`` (None: decide from the agency name); a usage error if unknown."""
+    kind = reporter_kind(reporter)
+    if reporter is not None and kind is None:
+        raise UsageError(f"--reporter 应为 government（本级人民政府）或 department（政府部门），而不是“{reporter}”。")
+    return kind
 
 
 def run_checks(
