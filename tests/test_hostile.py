@@ -272,6 +272,11 @@ CASES: tuple[Case, ...] = (
     Case("num_negative", K_NUMBER, "-3", number_error("NEGATIVE", "负数")),
     Case("num_fraction_count", K_NUMBER, "件数 2.5", number_error("NOT_WHOLE", "整数")),
     Case("num_bool", K_NUMBER, "布尔值 TRUE", number_error("NOT_A_NUMBER", "TRUE")),
+    Case("num_superscript", K_NUMBER, "文字 “3²”（脚注上标，不读作 32）", number_error("NOT_A_NUMBER", "3²")),
+    Case("num_circled", K_NUMBER, "文字 “⑫”（不读作 12）", number_error("NOT_A_NUMBER", "⑫")),
+    Case("num_math_bold", K_NUMBER, "文字 “𝟏𝟐”（数学粗体，不读作 12）", number_error("NOT_A_NUMBER", "𝟏𝟐")),
+    Case("num_tiny_negative", K_NUMBER, "数值 -1e-300（按填写显示，不显示为 0）", number_error("NEGATIVE", "-1e-300")),
+    Case("num_tiny_fraction", K_NUMBER, "件数 1e-300（按填写显示）", number_error("NOT_WHOLE", "1e-300")),
     Case("num_inf_xml", K_NUMBER, "XML 中 <v>1e999</v>", number_error("NOT_A_NUMBER", "Infinity")),
     Case(
         "num_with_unit_t3",

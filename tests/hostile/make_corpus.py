@@ -982,6 +982,11 @@ NUMBER_CASES: dict[str, Any] = {
     "num_negative": -3,
     "num_fraction_count": 2.5,
     "num_bool": True,
+    "num_superscript": Text("3²"),
+    "num_circled": Text("⑫"),
+    "num_math_bold": Text("𝟏𝟐"),
+    "num_tiny_negative": -1e-300,
+    "num_tiny_fraction": 1e-300,
 }
 JSON_NUMBER_CASES: dict[str, Any] = {
     "num_1e308_json": 1e308,
