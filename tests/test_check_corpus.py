@@ -206,6 +206,8 @@ def test_copied_section_is_named_and_a_rewritten_one_is_not():
 
 def test_improvements_section_quality():
     r = base(12)
+    r.narrative["narr_s5"] = "本年度存在的主要问题是政策解读形式较为单一、图解和视频类解读偏少，下一步将丰富解读形式。"
+    assert warnings_and_errors(r) == []  # one sentence, but a concrete problem and a concrete measure
     for text in ("无", "暂无。", "本年度工作总体良好。"):
         r.narrative["narr_s5"] = text
         assert [c for c, _ in warnings_and_errors(r)] == ["S5_PERFUNCTORY"], text

@@ -35,6 +35,10 @@ _NOT_PLACE = ("市场", "市政", "区域", "县域", "区划", "市容")
 _GOVERNMENT = re.compile(r"(?:人民政府|政府|行政公署|管理委员会|管委会)$")
 
 
+#: A name that is only a place (“平潭综合实验区”, “沭阳县”): the whole area's, i.e. the government's, report.
+_PLACE_ONLY = re.compile(r".{1,12}?(?:省|自治区|市|自治州|县|自治县|区|旗|镇|乡)")
+
+
 @dataclass(frozen=True)
 class Agency:
     level: Level | None
@@ -44,7 +48,8 @@ class Agency:
 def classify(name: object) -> Agency:
     """Level and reporter kind of an agency name (unknown level → None; anything unclear → a department)."""
     text = re.sub(r"\s+", "", name) if isinstance(name, str) else ""
-    reporter: Reporter = "government" if _GOVERNMENT.search(text) and "管理委员会" not in text else "department"
+    government = (_GOVERNMENT.search(text) and "管理委员会" not in text) or _PLACE_ONLY.fullmatch(text)
+    reporter: Reporter = "government" if government else "department"
     return Agency(_level(text), reporter)
 
 

@@ -110,7 +110,9 @@ def check_improvements(ctx: Context, texts: dict[str, str], previous_given: bool
     why = None
     if _PERFUNCTORY.match(text):
         why = f"只写了“{text.strip()[:10]}”"
-    elif len(sentences) < S5_MIN_SENTENCES or len(text.strip()) < S5_MIN_CHARS:
+    elif len(text.strip()) < S5_MIN_CHARS or (
+        len(sentences) < S5_MIN_SENTENCES and len(text.strip()) < 2 * S5_MIN_CHARS
+    ):
         why = "只有一两句话"
     elif not _PROBLEM.search(text):
         why = "没有写出具体存在的问题"
