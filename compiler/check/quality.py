@@ -46,6 +46,8 @@ _LAST_YEAR = re.compile(r"上年|上一年|去年|上年度|前一年|整改情�
 #: Fewer sentences than this in 第五部分 is perfunctory.
 S5_MIN_SENTENCES = 2
 S5_MIN_CHARS = 30
+#: One sentence is enough only when it is this long (a problem and a measure in full).
+S5_ONE_SENTENCE = 40
 _PERFUNCTORY = re.compile(r"^\s*(?:无|暂无|没有|无问题|无。|暂无。|/|—+)\s*[。.]?\s*$")
 
 
@@ -111,7 +113,7 @@ def check_improvements(ctx: Context, texts: dict[str, str], previous_given: bool
     if _PERFUNCTORY.match(text):
         why = f"只写了“{text.strip()[:10]}”"
     elif len(text.strip()) < S5_MIN_CHARS or (
-        len(sentences) < S5_MIN_SENTENCES and len(text.strip()) < 2 * S5_MIN_CHARS
+        len(sentences) < S5_MIN_SENTENCES and len(text.strip()) < S5_ONE_SENTENCE
     ):
         why = "只有一两句话"
     elif not _PROBLEM.search(text):
