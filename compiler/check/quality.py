@@ -25,7 +25,7 @@ _SELF_TITLE = re.compile(
 )
 #: A sentence opening with a year, as a report opens a paragraph about the year's work.
 _OPENING_YEAR = re.compile(
-    r"(?:^|[。；！？\n])\s*(?:[（(][一二三四五六七八九十]+[）)][^。；\n]{0,16}?[。：:]?)?\s*"
+    r"(?:(?:^|[。；！？\n，,])\s*(?:[（(][一二三四五六七八九十]+[）)][^。；\n]{0,16}?[。：:]?)?\s*|[在于])"
     + _YEAR
     + r"(?:度)?(?:[，,]|以来|全年|内|中|上半年|[^年]{0,2}(?:我|本|全|共|累计|新|积极|持续|深入))"
 )

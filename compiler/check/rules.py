@@ -333,7 +333,12 @@ def _check_overrides(ctx: Context) -> set[str]:
             "TOTAL_OVERRIDDEN",
             key,
             f"{fig_sheet(ctx, fig)}{where(fig)}是合计单元格，公式被手工填写的 {show(typed)} 覆盖了；"
-            f"按各分项重新计算应为 {show(recomputed)}。请恢复公式，或改为 {show(recomputed)} 并核对各分项。",
+            f"按各分项重新计算应为 {show(recomputed)}。"
+            + (
+                f"请恢复公式，或改为 {show(recomputed)} 并核对各分项。"
+                if _valid_figure(fig, recomputed)
+                else "请先改正各分项，再恢复公式。"
+            ),
             expected=recomputed,
             actual=typed_n,
         )
