@@ -116,6 +116,7 @@ def mixed(tmp_path_factory):
     }
 
 
+@pytest.mark.slow
 def test_mixed_exit_code_and_inputs_untouched(mixed):
     assert mixed["code"] == 1
     assert mixed["inputs_unchanged"]
@@ -248,6 +249,7 @@ def _rollup_cell(doc: dict, schema, key: str):
     return doc["rollup"]["tables"][fig.table][fig.row - 1][fig.col - 1]
 
 
+@pytest.mark.slow
 def test_duplicate_is_a_warning_compiled_and_summed_once(tmp_path, capsys, schema):
     inp, out = tmp_path / "in", tmp_path / "out"
     first = make_sheet(inp / "a.xlsx", "甲局", 1)
@@ -407,6 +409,7 @@ def test_output_path_that_is_a_file_is_refused_in_chinese(tmp_path, capsys, belo
 
 
 # ---------------------------------------------------------------------- resume and names
+@pytest.mark.slow
 def test_rerun_skips_unchanged_and_redoes_changed(tmp_path, capsys):
     inp, out = tmp_path / "in", tmp_path / "out"
     make_sheet(inp / "a.xlsx", "甲局", 1)
@@ -442,6 +445,7 @@ def test_same_name_numbered_by_path_order(tmp_path, capsys):
     assert entries["b.xlsx"]["result"]["outputs"]["docx"] == files["b.xlsx"]["outputs"]["docx"]
 
 
+@pytest.mark.slow
 def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     n = 60
@@ -479,6 +483,7 @@ def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
 
 
 # ---------------------------------------------------------------------- faults
+@pytest.mark.slow
 def test_worker_crash_does_not_stop_batch(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(6):
@@ -492,6 +497,7 @@ def test_worker_crash_does_not_stop_batch(tmp_path, capsys, monkeypatch):
     assert all(files[f"f{i}.xlsx"]["status"] == "ok" for i in range(6) if i != 2)
 
 
+@pytest.mark.slow
 def test_hanging_file_hits_time_limit(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(4):
@@ -505,6 +511,7 @@ def test_hanging_file_hits_time_limit(tmp_path, capsys, monkeypatch):
     assert sum(f["status"] == "ok" for f in doc["files"]) == 3
 
 
+@pytest.mark.slow
 def test_memory_hog_is_stopped(tmp_path, capsys, monkeypatch):
     inp = tmp_path / "in"
     for i in range(3):
@@ -599,6 +606,7 @@ def test_markup_and_odd_file_names_print_verbatim(tmp_path, capsys):
     assert {r["状态"].value for r in rows_by_file(wb).values()} == {"有错误", "通过"}
 
 
+@pytest.mark.slow
 def test_sigterm_stops_cleanly_and_resumes(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     n = 40

@@ -54,6 +54,7 @@ def _assert_consistent(out: Path) -> dict:
     return entries
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_many_times(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     _make_inputs(inp, N_FILES)
@@ -92,6 +93,7 @@ def _can_mount() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow
 def test_full_disk_gives_a_clear_error_and_no_partial_reports(tmp_path):
     """OUT_DIR on a 96 KB tmpfs (a private mount namespace): the reports do not all fit."""
     if not _can_mount():

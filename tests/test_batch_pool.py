@@ -62,6 +62,7 @@ def test_every_task_crashing_still_ends():
     assert all(r["pool_error"] == "crash" for r in results.values()) and len(results) == 6
 
 
+@pytest.mark.slow
 def test_hanging_task_is_stopped():
     tasks = [{"id": i, "n": i} for i in range(6)]
     tasks[2]["do"] = "hang"

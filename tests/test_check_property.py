@@ -8,6 +8,7 @@ import math
 import random
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synth import consistent_report
@@ -77,6 +78,7 @@ cell_values = st.one_of(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seeds, st.dictionaries(st.sampled_from([f.key for f in SCHEMA.figures()]), cell_values, max_size=12))
 def test_any_cell_content_gives_findings_never_an_exception(seed: int, cells: dict):

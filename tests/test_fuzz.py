@@ -27,6 +27,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hostile import make_corpus as corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -172,6 +173,7 @@ def _store(cell: Any, kind: str, value: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- the sheet route
+@pytest.mark.slow
 @FUZZ
 @given(
     figures=st.dictionaries(st.sampled_from(COUNT_INPUTS + AMOUNT_INPUTS), sheet_values(), min_size=1, max_size=8),
@@ -233,6 +235,7 @@ def must_flag_report(value: Any, kind: str) -> bool:
     return kind == "count" and not float(value).is_integer()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     figures=st.dictionaries(st.sampled_from([f.key for f in SCHEMA.figures()]), json_values, min_size=1, max_size=10),
@@ -270,6 +273,7 @@ def test_fuzzed_report(figures: dict[str, Any], texts: dict[str, Any], date: Any
         assert exported.exit_code in (0, 1) and json.loads(exported.stdout)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(agency=unicode_text, narrative=st.text(max_size=2000), year=st.one_of(st.none(), st.integers(-5, 10**6)))
 def test_fuzzed_template_writer(agency: str, narrative: str, year: int | None) -> None:

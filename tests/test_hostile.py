@@ -561,6 +561,7 @@ def ran(
     return get
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case: Case, ran: Ran) -> None:
     ran(case.name)
@@ -842,6 +843,7 @@ def test_rosters_write_inside_the_folder(ran: Ran) -> None:
 
 
 # ============================================================================= real processes
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "args", "exit_code", "says"),
     [

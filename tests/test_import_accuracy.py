@@ -26,6 +26,7 @@ def tallies() -> dict[str, Tally]:
     return {t.name: t for t in measure(REPORTS)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_no_figure_invented(tallies: dict[str, Tally], name: str) -> None:
     """A number other than the one printed, or a number where nothing was printed, never comes back."""

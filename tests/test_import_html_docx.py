@@ -88,6 +88,7 @@ def test_html_inside_layout_table() -> None:
     assert_same_report(parsed, report)
 
 
+@pytest.mark.slow
 def test_html_truncated_nothing_invented() -> None:
     report = sample_report(5)
     raw = html_page(report).encode("gbk")

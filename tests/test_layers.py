@@ -11,6 +11,7 @@ also covers code paths no test runs.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
+@cache
 def import_edges() -> dict[tuple[str, str], list[str]]:
     """(importer node, imported node) → where (``file:line``), for every import between two nodes."""
     edges: dict[tuple[str, str], list[str]] = {}

@@ -167,6 +167,7 @@ def reports(draw) -> Report:
 
 
 # ----------------------------------------------------------------------------- round trip
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(report=reports())
 def test_round_trip_through_defined_names(report: Report, blank: Path, tmp_path: Path) -> None:
@@ -417,6 +418,7 @@ def test_constant_arithmetic(formula: str, expected: Any) -> None:
     assert V.constant_arithmetic(formula) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     cells=st.lists(

@@ -40,6 +40,7 @@ def sample_report() -> Report:
     return report
 
 
+@pytest.mark.slow
 def test_saved_by_libreoffice_reads_back_equal(soffice: str, tmp_path: Path) -> None:
     report = sample_report()
     src = write_template(tmp_path / "filled.xlsx", Report.empty())
@@ -66,6 +67,7 @@ def test_saved_by_libreoffice_reads_back_equal(soffice: str, tmp_path: Path) -> 
     assert read.origin.stamp.get("format") == SCHEMA.format_id
 
 
+@pytest.mark.slow
 def test_template_written_with_report_saved_by_libreoffice(soffice: str, tmp_path: Path) -> None:
     report = sample_report()
     out = convert(write_template(tmp_path / "w.xlsx", report, lock_info=True), "xlsx", tmp_path / "lo")

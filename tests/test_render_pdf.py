@@ -20,6 +20,7 @@ def pdftotext(path) -> str:
     return out.stdout.decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.office
 def test_docx_converts_to_pdf_with_title_headings_and_figures(soffice, tmp_path):
     report = full_report()
@@ -43,6 +44,7 @@ def test_docx_converts_to_pdf_with_title_headings_and_figures(soffice, tmp_path)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
 
 
+@pytest.mark.slow
 @pytest.mark.office
 def test_compile_pdf_only_leaves_no_docx(soffice, tmp_path):
     src = tmp_path / "in.json"

@@ -378,6 +378,7 @@ def test_cli_from_last_year(tmp_path, schema, capsys):
 
 
 # --------------------------------------------------------------------------- a real office suite
+@pytest.mark.slow
 @pytest.mark.office
 def test_libreoffice_recalculates_totals(tmp_path, schema, soffice):
     from compiler.util.office import convert
@@ -426,6 +427,7 @@ def _red_pixels(pdf: Path) -> int:
     return count
 
 
+@pytest.mark.slow
 @pytest.mark.office
 def test_libreoffice_shows_broken_balance_red(tmp_path, soffice):
     from compiler.util.office import convert

@@ -25,6 +25,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+#: The input kinds every command reads (``compiler.inputs.INPUT_KINDS``; kept literal so --help stays light).
+INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .txt/.md/.html/.docx"
+
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
 
@@ -36,9 +39,7 @@ def template_command(
     agency: Annotated[str | None, typer.Option("--agency", help="预填并锁定的单位名称")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预填并锁定的报告年度")] = None,
     roster: Annotated[Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")] = None,
-    from_: Annotated[
-        Path | None, typer.Option("--from", help="上年报告（json/xlsx/html/txt/docx），预填单位信息和上年结转")
-    ] = None,
+    from_: Annotated[Path | None, typer.Option("--from", help=f"上年报告（{INPUTS}），预填单位信息和上年结转")] = None,
 ) -> None:
     """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
     from .template import run
@@ -48,7 +49,7 @@ def template_command(
 
 @app.command(name="export")
 def export_command(
-    file: Annotated[Path, typer.Argument(help="填报后的 .xlsx（或报告 JSON）")],
+    file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
 ) -> None:
     """把填报表读成报告 JSON（交换格式）。"""
@@ -70,10 +71,10 @@ ReporterOption = Annotated[
 
 @app.command(name="check", epilog=EXIT_CODES)
 def check_command(
-    files: Annotated[list[Path], typer.Argument(help="填报后的 .xlsx 或报告 JSON，可多个")],
+    files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="上年报告（xlsx/json），用于跨年核对")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help=f"上年报告（{INPUTS}），用于跨年核对")] = None,
     reporter: ReporterOption = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
@@ -84,7 +85,7 @@ def check_command(
 
 @app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
 def compile_command(
-    file: Annotated[Path, typer.Argument(help="填报后的 .xlsx 或报告 JSON")],
+    file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：docx,html,pdf")] = "docx",
     force: Annotated[bool, typer.Option("--force", help="存在错误时仍然生成")] = False,
@@ -130,7 +131,7 @@ def batch_command(
 
 @app.command(name="import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json）")],
+    file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出 .json 或 .xlsx；缺省输出 JSON 到屏幕")
     ] = None,
@@ -143,16 +144,14 @@ def import_command(
 
 @app.command(name="audit", epilog=EXIT_CODES)
 def audit_command(
-    files: Annotated[
-        list[Path], typer.Argument(help="已发布的年度报告（txt/md/html/htm/docx；也可读 xlsx/json），可多个")
-    ],
+    files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="把标注了问题的填好模板副本写入此目录（不改动原文件）")
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="上年报告（.xlsx/.json/.txt/.html/.docx），用于核对上年结转等跨年数据"),
+        typer.Option("--previous", help=f"上年报告（{INPUTS}），用于核对上年结转等跨年数据"),
     ] = None,
     reporter: ReporterOption = None,
 ) -> None:

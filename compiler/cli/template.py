@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..commands.template import DEFAULT_OUTPUT, DEFAULT_ROSTER_DIR, RosterResult, template
+from ..exitcodes import EXIT_OK
 from .common import call, err
 
 __all__ = ["DEFAULT_OUTPUT", "DEFAULT_ROSTER_DIR", "run"]
@@ -28,11 +29,11 @@ def run(
         for problem in result.problems:
             err(f"名单提示：{problem}")
         print(f"已为 {len(result.written)} 个单位生成填报模板，保存在 {result.out_dir}；目录见 {result.index.name}。")
-        return 0
+        return EXIT_OK
     what = "填报模板"
     if result.report is not None:
         name = result.report.agency or "未指定"
         name = name if len(name) <= _ECHO_MAX else name[: _ECHO_MAX - 1] + "…"
         what += f"（单位：{name}，年度：{result.report.year or '未指定'}）"
     print(f"已生成{what}：{result.path}" + (f"；{result.note}。" if result.note else ""))
-    return 0
+    return EXIT_OK
