@@ -175,6 +175,8 @@ _TOTALS = frozenset({"received", "done", "made", "repealed", "valid", "permits",
 _RESPONDENT = re.compile(r"被申请|被提起|被诉|涉及|引起|引发|因政府信息公开")
 #: Between 办结/办理 and the number when the clause does not name applications: nothing but “共”, “已”…
 _DONE_GAP = re.compile(r"^[\s共已全部均了计累总各类为达]*$")
+#: Between 行政许可/处罚/强制 and the number without a decision word: nothing but “共”, “决定”… (“行政许可2629件”).
+_DECISION_GAP = re.compile(r"^[\s共计为有达决定数量]*$")
 #: Between a document type and its number: only “共计”, “为”, “的”… (“规范性文件管理办法1项” is not a count).
 _DOC_GAP = re.compile(r"^[\s共计为有的数量总合达]*$")
 _CASES = frozenset({"reviews", "lawsuits", "reviews_lawsuits"})
@@ -262,7 +264,7 @@ def _sentence(sentence: str, year: int | None, about_applications: bool) -> list
                     continue
                 name = f"{name}_{'rules' if doc_type == '规章' else 'normative'}"
             elif name in _DECISION_CONCEPTS and (
-                not _DECISION_WORDS.search(clause) or _PUBLISHING_WORDS.search(clause)
+                _PUBLISHING_WORDS.search(clause) or not (_DECISION_WORDS.search(clause) or _DECISION_GAP.match(gap))
             ):
                 continue
             with_carried = concept.name in _RECEIVED and _includes_carried_in(sentence, clauses, i, after)
