@@ -367,9 +367,9 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
 
 
 def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
-    """NARR_FEE_CHARGED and FEE_NOT_MENTIONED (section 六 must speak of 信息处理费)."""
+    """NARR_FEE_CHARGED and FEE_NOT_MENTIONED (section 六 speaks of 信息处理费; said elsewhere is enough)."""
     s6 = next((p.key for p in ctx.schema.narrative if p.section == 6), None)
-    if s6 and s6 in texts and _FEE_WORD not in texts[s6]:
+    if s6 and s6 in texts and not any(_FEE_WORD in text for text in texts.values()):
         ctx.add(
             "FEE_NOT_MENTIONED",
             s6,
