@@ -74,9 +74,7 @@ _OTHER_TIME = re.compile(
 #: A comparison between the keyword and the number.
 _COMPARE = re.compile(r"较|相比|比上|同比|环比|增加|减少|增长|下降|上升|提高|降低|持平|翻番|多出|少了")
 #: Channels: a breakdown by how applications arrived, not the total.
-_CHANNEL = re.compile(
-    r"网上|网络|在线|线上|线下|信函|邮寄|邮件|邮箱|当面|现场|传真|电话|平台|窗口|来信|来访|政务服务网"
-)
+CHANNEL = re.compile(r"网上|网络|在线|线上|线下|信函|邮寄|邮件|邮箱|当面|现场|传真|电话|平台|窗口|来信|来访|政务服务网")
 #: Sub-units: a breakdown by part of the organisation, not the report's own total.
 _SUBUNIT = re.compile(
     r"本级|代表|政府办|各部门|县直|市直|区直|省直|乡镇|街道|各单位|下属|所属|直属|各地|各区|各县|部门共"
@@ -255,7 +253,7 @@ def _sentence(sentence: str, year: int | None, about_applications: bool) -> list
                 and (_GENERAL_CASES.search(clause) or not _RESPONDENT.search(clause))
             ):
                 continue  # reviews and lawsuits in general (法治政府 work), not those about disclosure (表四)
-            if concept.application and (_CHANNEL.search(clause) or _SUBUNIT.search(clause) or _FOREIGN.search(clause)):
+            if concept.application and (CHANNEL.search(clause) or _SUBUNIT.search(clause) or _FOREIGN.search(clause)):
                 continue
             if concept.name in _TOTALS and sub:
                 continue

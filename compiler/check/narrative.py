@@ -25,7 +25,7 @@ from ..schema import Schema
 from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL, T3_RESULTS_FIRST
 from .agency import REPORTER_LABEL, classify, deadline, reporter_kind
 from .context import Context, Layout, close, layout, part_title, short_label, show, t3_key, t3_total, tidy
-from .extract import extract
+from .extract import CHANNEL, extract
 from .rules import int_year
 
 # ---------------------------------------------------------------------- patterns
@@ -42,6 +42,7 @@ _NO_FEE = (
     ),
     re.compile(rf"(?:不|未|没有)(?:涉及|存在)(?P<gap>{_GAP}{{0,4}}?)(?:信息处理费|收费)"),
 )
+_NOT_ALL_APPLICATIONS = re.compile(r"复议|诉讼|涉及|关于|有关|类|方面|" + CHANNEL.pattern)
 _FEE_WORD = "处理费"
 _SECTION_NUMERALS = dict(enumerate("〇一二三四五六七八九"))
 
@@ -353,8 +354,8 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
     for key, text in texts.items():
         for pattern in _NO_APPLICATIONS:
             for m in pattern.finditer(text):
-                if any(w in m.group("gap") for w in ("复议", "诉讼")):
-                    continue
+                if _NOT_ALL_APPLICATIONS.search(m.group("gap")):
+                    continue  # 未收到行政复议申请, 未收到信函申请, 未收到涉及…的申请: not “no application at all”
                 ctx.add(
                     "NARR_NO_APPLICATIONS",
                     key,
