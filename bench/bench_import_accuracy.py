@@ -17,11 +17,20 @@ convention's value), *missing* (null or text, with a finding naming the cell;
 *silent* when no finding names it) or *wrong* (a number other than the one
 printed, or a number where nothing was printed: an invented figure).
 Times are the median of the import call alone (warm process, one core).
+
+Real reports (issue 11): when ``../shared/real-reports`` (or ``--real DIR``)
+holds published reports with a hand-read ground truth next to each
+(``NNN.json``: agency, year, ``tables``), every file is imported and scored
+per figure cell: *exact* (as printed, null where nothing is printed),
+*wrong* (another number), *invented* (a number where the truth has none),
+*missed* (null where a number is printed); and whether agency and year are
+right. Target: ≥ 99 % exact, 0 wrong, 0 invented, agency and year right.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -54,6 +63,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = get_schema()
 SEED = ROOT / "samples" / "published" / "quzhou-jgsw-2022.txt"
 TARGET = 99.0
+#: Real published reports with hand-read truths, kept outside the repository (not ours to commit).
+REAL_REPORTS = ROOT.parent / "shared" / "real-reports"
 
 #: Agency names as real sites print them: quotes of every style, full-width forms, inner spaces, great length.
 AGENCIES = (
@@ -354,11 +365,100 @@ def print_table(tallies: list[Tally]) -> None:
             print(f"  seed {seed:<5} {key:<12} expected {want!r:<12} got {got!r}")
 
 
+# --------------------------------------------------------------------------- real reports
+@dataclass
+class RealScore:
+    name: str
+    exact: int = 0
+    wrong: int = 0
+    invented: int = 0
+    missed: int = 0
+    agency: bool = False
+    year: bool = False
+    ms: float = 0.0
+    error: str = ""
+    #: (key, truth, read) of the cells not exact.
+    examples: list[tuple[str, object, object]] = field(default_factory=list)
+
+    @property
+    def cells(self) -> int:
+        return self.exact + self.wrong + self.invented + self.missed
+
+    def meets_target(self) -> bool:
+        exact = 100.0 * self.exact / self.cells if self.cells else 0.0
+        return exact >= TARGET and not self.wrong and not self.invented and self.agency and self.year
+
+
+def score_real(source: Path, truth: dict) -> RealScore:
+    """Import one real report and compare every figure cell with its hand-read truth."""
+    score = RealScore(source.name)
+    start = time.perf_counter()
+    try:
+        parsed = parse_file(source)
+    except Exception as exc:  # a bench reports, it does not stop
+        score.error = str(exc)[:80]
+        return score
+    score.ms = (time.perf_counter() - start) * 1000
+    for fig in SCHEMA.figures():
+        want = truth["tables"][fig.table][fig.row - 1][fig.col - 1]
+        got = parsed.value(fig.key)
+        if (want is None and got is None) or (_is_number(want) and _is_number(got) and want == got):
+            score.exact += 1
+            continue
+        if not _is_number(got):
+            score.missed += 1
+        elif want is None:
+            score.invented += 1
+        else:
+            score.wrong += 1
+        score.examples.append((fig.key, want, got))
+    score.agency = parsed.agency == truth.get("agency")
+    score.year = parsed.year == truth.get("year")
+    return score
+
+
+def measure_real(folder: Path) -> list[RealScore]:
+    """Every report in ``folder`` that has a ``.json`` truth of the same stem."""
+    scores = []
+    for source in sorted(folder.iterdir()):
+        truth_path = source.with_suffix(".json")
+        if source.suffix.lower() in (".json", "") or source.name.lower() == "readme.md" or not truth_path.exists():
+            continue
+        scores.append(score_real(source, json.loads(truth_path.read_text(encoding="utf-8"))))
+    return scores
+
+
+def print_real(scores: list[RealScore], folder: Path) -> None:
+    print(f"\nreal published reports in {folder} (target ≥ {TARGET:g} % exact, 0 wrong, 0 invented, agency/year right)")
+    print(f"{'file':<12}{'cells':>7}{'exact':>7}{'exact %':>9}{'wrong':>7}{'invented':>10}{'missed':>8}"
+          f"{'agency':>8}{'year':>6}{'ms':>8}  target")  # fmt: skip
+    for s in scores:
+        if s.error:
+            print(f"{s.name:<12} could not be read: {s.error}")
+            continue
+        pct = 100.0 * s.exact / s.cells if s.cells else 0.0
+        print(
+            f"{s.name:<12}{s.cells:>7}{s.exact:>7}{pct:>9.1f}{s.wrong:>7}{s.invented:>10}{s.missed:>8}"
+            f"{'ok' if s.agency else 'NO':>8}{'ok' if s.year else 'NO':>6}{s.ms:>8.1f}  "
+            f"{'ok' if s.meets_target() else 'BELOW'}"
+        )
+    for s in scores:
+        if s.examples:
+            shown = ", ".join(f"{k} {w!r}→{g!r}" for k, w, g in s.examples[:6])
+            print(f"  {s.name}: {shown}{' …' if len(s.examples) > 6 else ''}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=200, help="varied reports per layout (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the first report")
+    parser.add_argument("--real", type=Path, default=REAL_REPORTS, help="folder of real reports with truths")
+    parser.add_argument("--real-only", action="store_true", help="only the real reports")
     args = parser.parse_args()
+    if args.real.is_dir():
+        print_real(measure_real(args.real), args.real)
+    if args.real_only:
+        return
     start = time.perf_counter()
     tallies = measure(args.reports, args.seed)
     print(f"importer accuracy, {args.reports} varied reports per layout (target ≥ {TARGET:g} % exact, 0 wrong)")

@@ -1,10 +1,11 @@
 """Median time of reading one returned sheet into a ``Report`` (``read_workbook``, ``load_report``).
 
 Run: ``.venv/bin/python bench/bench_read.py [--runs N] [--file X.xlsx ...] [--no-office]``.
-Target (issue 2): ≤ 40 ms median per sheet. Measured on a filled template as
+Target (issue 10): ≤ 25 ms median per sheet on our template (issue 2 asked ≤ 40 ms). Measured on a filled template as
 written by nianbao, the same after a save by openpyxl (as other programs
 fill it), and after a save by LibreOffice (rich-text shared strings), beside
-plain ``openpyxl.load_workbook`` (normal mode) of the same file for scale.
+plain ``openpyxl.load_workbook`` (normal mode) of the same file for scale, and
+with a 30 MB junk sheet added (only the template's sheets are parsed).
 Wall-clock and CPU medians are both printed: the machine is shared, and CPU
 time is less disturbed by other processes.
 """
@@ -17,7 +18,7 @@ import warnings
 from pathlib import Path
 
 import openpyxl
-from common import medians, sample_report
+from common import medians, sample_report, with_junk_sheet
 
 from compiler.inputs import load_report
 from compiler.read.xlsx import read_workbook
@@ -48,7 +49,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         written = write_template(out / "filled.xlsx", sample_report())
-        cases = {"nianbao 写出": written, "openpyxl 另存": openpyxl_saved(written, out / "openpyxl.xlsx")}
+        cases = {
+            "nianbao 写出": written,
+            "openpyxl 另存": openpyxl_saved(written, out / "openpyxl.xlsx"),
+            "加 30 MB 杂表": with_junk_sheet(written, out / "junk.xlsx", 30),
+        }
         if not args.no_office:
             try:
                 cases["LibreOffice 另存"] = convert(written, "xlsx", out / "lo")
@@ -56,12 +61,12 @@ def main() -> None:
                 print(f"(跳过 LibreOffice：{exc})")
         for f in args.file:
             cases[f.name] = f
-        print(f"每项 {args.runs} 次，取中位数（墙钟 / CPU，毫秒）；目标 read_workbook ≤ 40 ms")
+        print(f"每项 {args.runs} 次，取中位数（墙钟 / CPU，毫秒）；目标 read_workbook ≤ 25 ms")
         print(f"{'文件':<16}{'大小KB':>8}{'read_workbook':>22}{'load_report':>22}{'openpyxl 原样载入':>24}")
         for name, path in cases.items():
             rw = medians(lambda p=path: read_workbook(p), args.runs)
             lr = medians(lambda p=path: load_report(p), args.runs)
-            base = medians(lambda p=path: plain_openpyxl(p), max(5, args.runs // 5))
+            base = medians(lambda p=path: plain_openpyxl(p), max(5, args.runs // 5) if "杂表" not in name else 1)
             print(
                 f"{name:<16}{path.stat().st_size / 1024:>8.0f}"
                 f"{rw[0]:>13.1f} / {rw[1]:>5.1f}{lr[0]:>13.1f} / {lr[1]:>5.1f}{base[0]:>15.1f} / {base[1]:>5.1f}"

@@ -35,7 +35,7 @@ from typing import Any
 
 from .findings import RAISED_BY, SEVERITY_LABEL, CatalogEntry, Finding
 
-__all__ = ["CATALOG", "CatalogEntry", "make_finding", "markdown_table", "template_only_codes"]
+__all__ = ["CATALOG", "Catalog", "CatalogEntry", "make_finding", "markdown_table", "template_only_codes"]
 
 _ENTRIES = (
     # ---- errors: sums (codes come from schema.rules)
@@ -132,6 +132,12 @@ _ENTRIES = (
     # ---- importer: published reports (raised by compiler.imports)
     CatalogEntry("IMPORT_UNREADABLE", "error", "已发布报告中某个数字无法读取，已留空", raised_by="import"),
     CatalogEntry("IMPORT_TABLE_MISSING", "error", "已发布报告中找不到某张表，其全部数字已留空", raised_by="import"),
+    CatalogEntry(
+        "IMPORT_TABLE_UNREADABLE",
+        "error",
+        "已发布报告中有某张表的标题，但读不出其中任何一行，其全部数字已留空",
+        raised_by="import",
+    ),
     CatalogEntry("IMPORT_MISSING", "error", "已发布报告中找不到某行或某个数字，已留空", raised_by="import"),
     CatalogEntry(
         "IMPORT_SECTION_MISSING", "warning", "已发布报告中找不到某部分的标题，该部分文字为空", raised_by="import"
@@ -144,9 +150,18 @@ _ENTRIES = (
     CatalogEntry("IMPORT_NARRATIVE_MERGED", "notice", "总体情况中不属于五个小节的段落并入前一小节", raised_by="import"),
     CatalogEntry("IMPORT_NOT_APPLICABLE", "notice", "单元格填“/”（不适用），按空白处理", raised_by="import"),
     CatalogEntry("IMPORT_UNIT_CONVERTED", "notice", "金额带单位“元”，已换算为万元", raised_by="import"),
+    CatalogEntry(
+        "IMPORT_ROWS_BY_ORDER",
+        "notice",
+        "已发布报告中行标签与数字错位，按格式行序放置并经勾稽关系核对",
+        raised_by="import",
+    ),
     # ---- batch (raised by compiler.batch across files)
     CatalogEntry(
-        "DUPLICATE_AGENCY", "warning", "同一单位同一年度有两份填报表（汇总只计入按路径排序的第一份）", raised_by="batch"
+        "DUPLICATE_AGENCY",
+        "warning",
+        "同一单位同一年度有两份填报表（保留成文日期较晚、其次文件时间较晚的一份计入汇总）",
+        raised_by="batch",
     ),
     CatalogEntry("TIMEOUT", "error", "处理单个文件超时，已停止处理该文件", raised_by="batch"),
     CatalogEntry("MEMORY_LIMIT", "error", "处理单个文件超出内存上限，已停止处理该文件", raised_by="batch"),
@@ -163,7 +178,23 @@ _ENTRIES = (
     CatalogEntry("SUM_UNCHECKABLE", "notice", "求和的单元格中有文字或无法读取的值，该合计无法核对"),
 )
 
-CATALOG: dict[str, CatalogEntry] = {e.code: e for e in _ENTRIES}
+
+class Catalog(dict[str, CatalogEntry]):
+    """Code → entry. A format's own sum-rule code (a ``Rule.code`` of its schema not listed above) is an
+    error titled by its rule, so a new format adds its rules under ``schema/`` alone."""
+
+    def __missing__(self, code: str) -> CatalogEntry:
+        from .schema import all_schemas
+
+        for schema in all_schemas():
+            for rule in schema.rules:
+                if rule.code == code:
+                    entry = self[code] = CatalogEntry(code, "error", rule.title or code)
+                    return entry
+        raise KeyError(code)
+
+
+CATALOG = Catalog({e.code: e for e in _ENTRIES})
 
 
 def make_finding(code: str, message: str, **where: Any) -> Finding:

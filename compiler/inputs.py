@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .imports.kinds import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES
-from .model import Report
-from .read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, os_error_message
+from .imports.kinds import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
+from .read import REFUSED_SUFFIXES, SAVE_AS, WORKBOOK_SUFFIXES, UnreadableInput, internal_read_message, os_error_message
+
+if TYPE_CHECKING:
+    from .model import Report
 
 
 @dataclass(frozen=True)
@@ -50,26 +53,24 @@ def _read_published(path: Path) -> Report:
     return parse_file(path)
 
 
-#: Published reports: plain text (also Markdown), saved web pages, Word documents (the importer's own tables).
-PUBLISHED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *DOCX_SUFFIXES)
+#: Published reports: plain text (also Markdown), saved web pages, Word documents, PDF (the importer's own tables).
+PUBLISHED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *DOCX_SUFFIXES, *PDF_SUFFIXES)
 
-#: Every kind of input, in the order messages name them. PDF slot: the importer's PDF reader adds
-#: ``InputKind("pdf", (".pdf",), "已发布年报 PDF", <reader>)`` here (and drops ``.pdf`` from
-#: ``compiler.read.REFUSED_SUFFIXES``); every command then reads PDF with no other change.
+#: Every kind of input, in the order messages name them.
 INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("workbook", WORKBOOK_SUFFIXES, "填报表 .xlsx", _read_workbook),
     InputKind("json", (".json",), "报告 JSON", _read_json),
-    InputKind("published", PUBLISHED_SUFFIXES, "已发布年报 .txt/.md/.html/.htm/.docx", _read_published),
+    InputKind("published", PUBLISHED_SUFFIXES, "已发布年报 .txt/.md/.html/.htm/.docx/.pdf", _read_published),
 )
 #: Every suffix some command reads (batch uses it for ``--previous``).
 READABLE_SUFFIXES: tuple[str, ...] = tuple(s for kind in INPUT_KINDS for s in kind.suffixes)
 #: What we read, for messages: "填报表 .xlsx、报告 JSON、已发布年报 …".
 READABLE_TEXT = "、".join(kind.label for kind in INPUT_KINDS)
 
-_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
-_SAVE_AS_DOCUMENT = "Word/WPS 文档请“另存为”.docx，网页请在浏览器中“另存为”.html，PDF 可复制全文保存为 .txt。"
+_SAVE_AS = SAVE_AS
+_SAVE_AS_DOCUMENT = "Word/WPS 文档请“另存为”.docx，网页请在浏览器中“另存为”.html。"
 #: Refused suffixes that are documents rather than spreadsheets (they get the document hint).
-_DOCUMENT_SUFFIXES = (".doc", ".wps", ".pdf")
+_DOCUMENT_SUFFIXES = (".doc", ".wps")
 
 
 def input_kind(path: Path) -> InputKind | None:

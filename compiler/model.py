@@ -60,6 +60,8 @@ class Report:
     #: ``datetime.date`` when valid; the raw text when not.
     date: dt.date | str | None = None
     contact: Contact = field(default_factory=Contact)
+    #: Where the report is published (named in the opening paragraph; left out when empty).
+    website: str | None = None
     #: Narrative texts by schema key (``narr_s1_0`` … ``narr_s6``); newline = paragraph break.
     narrative: dict[str, str] = field(default_factory=dict)
     #: Narrative titles by key, when the agency's differ from the schema's.
@@ -138,6 +140,7 @@ class Report:
             "year": self.year,
             "date": date,
             "contact": {"phone": self.contact.phone, "email": self.contact.email, "address": self.contact.address},
+            "website": self.website,
             "narrative": {
                 "s1": {
                     "lead": self.narrative.get(s1[0].key, ""),
@@ -171,6 +174,7 @@ class Report:
         report.date = parse_date(data.get("date"))
         contact = _member(data, "contact", dict, "contact 应为对象")
         report.contact = Contact(*(_opt_str(contact.get(k)) for k in ("phone", "email", "address")))
+        report.website = _opt_str(data.get("website"))
         narr = _member(data, "narrative", dict, "narrative 应为对象")
         s1 = _member(narr, "s1", dict, "narrative.s1 应为对象")
         s1_parts = [p for p in schema.narrative if p.section == 1]

@@ -311,6 +311,7 @@ def city_report() -> Report:
     report.year = 2024
     report.date = dt.date(2025, 1, 20)
     report.contact = Contact(phone="0571-88001234", email="zwgk@example.com", address="某市人民路1号")
+    report.website = "某市人民政府门户网站（www.example.gov.cn）"
     city_figures(report)
     city_narrative(report)
     return report

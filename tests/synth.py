@@ -21,14 +21,18 @@ import random
 
 from compiler.compute import recompute_totals
 from compiler.model import Contact, Report
-from compiler.schema import get_schema
-from compiler.schema.gov2021 import (
-    T3_CARRIED_IN,
-    T3_CARRIED_OUT,
-    T3_NEW,
-    T3_RESULTS_FIRST,
-    T3_RESULTS_LAST,
-    T3_TOTAL_COL,
+from compiler.schema import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_DISCLOSED,
+    ROLE_DOCUMENTS,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    ROLE_UNPAID_FEE,
+    Table,
+    get_schema,
 )
 
 _CITIES = ("衢州市", "杭州市", "湖州市", "金华市", "丽水市", "常山县", "开化县", "龙游县", "江山市", "柯城区")
@@ -96,12 +100,19 @@ def consistent_report(rng: random.Random, *, scale: float = 1.0, previous: Repor
     return report
 
 
-def _key(table: str, row: int, col: int) -> str:
-    return get_schema().table(table).rows[row - 1][col - 1].key
+def _row(role: str) -> tuple[str, ...]:
+    """The one row of keys playing ``role`` in the default format."""
+    [row] = get_schema().role(role)
+    return row
+
+
+def _table_of(role: str) -> Table:
+    schema = get_schema()
+    return schema.table(schema.figure(schema.role(role)[0][0]).table)
 
 
 def _table2(rng: random.Random, report: Report, scale: float, previous: Report | None) -> None:
-    t2 = get_schema().table("t2")
+    t2 = _table_of(ROLE_DOCUMENTS)
     for row in t2.rows:
         if len(row) == 3:
             made, repealed = _count(rng, 2 * scale), _count(rng, 0.7 * scale)
@@ -131,14 +142,15 @@ def _near_last_year(rng: random.Random, report: Report, key: str, previous: Repo
 
 
 def _table3(rng: random.Random, report: Report, scale: float, previous: Report | None) -> None:
-    results = range(T3_RESULTS_FIRST, T3_RESULTS_LAST + 1)
+    results = get_schema().role(ROLE_RESULTS)
+    new_row, in_row, out_row = _row(ROLE_NEW), _row(ROLE_CARRIED_IN), _row(ROLE_CARRIED_OUT)
     for col, mean in enumerate(_APPLICANT_MEANS, start=1):
         new = _count(rng, mean * scale)
         carried_in = _count(rng, mean * scale * 0.1)
         if previous is not None:
-            last = previous.value(_key("t3", T3_CARRIED_OUT, col))
+            last = previous.value(out_row[col - 1])
             carried_in = last if isinstance(last, int) else 0
-            last_new = previous.value(_key("t3", T3_NEW, col))
+            last_new = previous.value(new_row[col - 1])
             if isinstance(last_new, int) and last_new > 0:
                 new = round(last_new * rng.uniform(0.6, 1.6))
         inflow = new + carried_in
@@ -146,15 +158,15 @@ def _table3(rng: random.Random, report: Report, scale: float, previous: Report |
         done = [0] * len(results)
         for i in rng.choices(range(len(results)), weights=_RESULT_WEIGHTS, k=inflow - carried_out):
             done[i] += 1
-        report.set_value(_key("t3", T3_NEW, col), new)
-        report.set_value(_key("t3", T3_CARRIED_IN, col), carried_in)
-        report.set_value(_key("t3", T3_CARRIED_OUT, col), carried_out)
+        report.set_value(new_row[col - 1], new)
+        report.set_value(in_row[col - 1], carried_in)
+        report.set_value(out_row[col - 1], carried_out)
         for row, n in zip(results, done, strict=True):
-            report.set_value(_key("t3", row, col), n)
+            report.set_value(row[col - 1], n)
 
 
 def _table4(rng: random.Random, report: Report, scale: float) -> None:
-    for row in get_schema().table("t4").rows:
+    for row in _table_of(ROLE_REVIEWS).rows:
         for fig in row[:-1]:
             report.set_value(fig.key, _count(rng, 0.4 * scale))
 
@@ -167,18 +179,15 @@ def _say(rng: random.Random, n: int) -> str:
 def _narrative(rng: random.Random, report: Report, schema, follow_up: bool = False) -> None:
     """The narrative quoting the tables; consecutive years are worded differently (a copy is an error)."""
     v = report.value
-    total = T3_TOTAL_COL
     year, agency = report.year, report.agency
-    new = v(_key("t3", T3_NEW, total))
-    carried_in = v(_key("t3", T3_CARRIED_IN, total))
-    disclosed = v(_key("t3", T3_RESULTS_FIRST, total))
-    partly = v(_key("t3", T3_RESULTS_FIRST + 1, total))
-    carried_out = v(_key("t3", T3_CARRIED_OUT, total))
-    t4_totals = [row[-1].key for row in schema.table("t4").rows]
-    reviews = v(t4_totals[0])
-    lawsuits = sum(v(k) for k in t4_totals[1:])
-    norm_made = v(schema.table("t2").rows[1][0].key)
-    unpaid = next(row[-1].key for row in schema.table("t3").rows if "收费通知" in row[-1].row_label)
+    new, carried_in, disclosed, carried_out = (
+        v(schema.role_total(role)) for role in (ROLE_NEW, ROLE_CARRIED_IN, ROLE_DISCLOSED, ROLE_CARRIED_OUT)
+    )
+    partly = v(schema.role_totals(ROLE_RESULTS)[1])
+    reviews = v(schema.role_total(ROLE_REVIEWS))
+    lawsuits = sum(v(k) for k in schema.role_totals(ROLE_LAWSUITS))
+    norm_made = v(schema.role(ROLE_DOCUMENTS)[1][0])  # documents: 规章, then 行政规范性文件
+    unpaid = schema.role_total(ROLE_UNPAID_FEE)
 
     odd = year % 2
     if new and odd:

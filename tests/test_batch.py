@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -19,7 +20,9 @@ from docx import Document
 from fault_hooks import inject
 from synth import consistent_report
 
-from compiler.batch.manifest import MANIFEST_NAME, Manifest
+from compiler.batch.feedback import FEEDBACK_DIR
+from compiler.batch.manifest import MANIFEST_NAME, Manifest, ManifestEntry
+from compiler.batch.results import FileOutcome
 from compiler.batch.summary import (
     SHEET_CHART_DATA,
     SHEET_EXCLUDED,
@@ -50,8 +53,12 @@ def make_report(agency: str, seed: int, year: int = YEAR) -> Report:
     return consistent_report(rng, previous=last)
 
 
-def make_sheet(path: Path, agency: str, seed: int, *, year: int = YEAR, broken: bool = False) -> Report:
+def make_sheet(
+    path: Path, agency: str, seed: int, *, year: int = YEAR, broken: bool = False, date: str | None = None
+) -> Report:
     report = make_report(agency, seed, year)
+    if date is not None:  # the 成文日期 decides between two sheets of one agency
+        report.date = dt.date.fromisoformat(date)
     if broken:  # one more application carried out than the balance allows
         key = "t3_r25_c1"
         report.set_value(key, report.number(key) + 1)
@@ -92,8 +99,8 @@ def mixed(tmp_path_factory):
         "good1.xlsx": make_sheet(inp / "good1.xlsx", "衢州市民政局", 1),
         "sub/good2.xlsx": make_sheet(inp / "sub" / "good2.xlsx", "衢州市财政局", 2),
         "errors.xlsx": make_sheet(inp / "errors.xlsx", "衢州市教育局", 3, broken=True),
-        "dup/a.xlsx": make_sheet(inp / "dup" / "a.xlsx", "衢州市公安局", 4),
-        "dup/b.xlsx": make_sheet(inp / "dup" / "b.xlsx", "衢州市 公安局", 5),
+        "dup/a.xlsx": make_sheet(inp / "dup" / "a.xlsx", "衢州市公安局", 4, date=f"{YEAR + 1}-01-10"),
+        "dup/b.xlsx": make_sheet(inp / "dup" / "b.xlsx", "衢州市 公安局", 5, date=f"{YEAR + 1}-01-20"),
     }
     for i, name in enumerate(HOSTILE):
         reports[f"hostile/h{i}.xlsx"] = make_sheet(inp / "hostile" / f"h{i}.xlsx", name, 10 + i)
@@ -132,10 +139,11 @@ def test_mixed_summary_rows(mixed):
     assert status["sub/good2.xlsx"] == "通过"
     assert status["errors.xlsx"] == "有错误"
     assert status["corrupt.xlsx"] == "无法读取"
-    # a duplicate is a warning: both files are compiled, the roll-up takes dup/a.xlsx only
+    # a duplicate is a warning: both files are compiled, the roll-up takes the later 成文日期 (dup/b.xlsx) only
     assert status["dup/a.xlsx"] == status["dup/b.xlsx"] == "有警告"
     assert rows["dup/a.xlsx"]["错误"].value == rows["dup/b.xlsx"]["错误"].value == 0
-    assert rows["dup/a.xlsx"]["警告"].value >= 1 and "汇总只计入 dup/a.xlsx" in rows["dup/b.xlsx"]["说明"].value
+    said = rows["dup/a.xlsx"]["说明"].value
+    assert rows["dup/a.xlsx"]["警告"].value >= 1 and f"保留 dup/b.xlsx（成文日期（{YEAR + 1}-01-20）较晚）" in said
     for rel in ("dup/a.xlsx", "dup/b.xlsx"):
         assert (mixed["out"] / unquote(rows[rel]["Word"].hyperlink.target)).is_file()  # xlsxwriter writes " " as %20
     assert rows["errors.xlsx"]["错误"].value >= 1
@@ -177,7 +185,8 @@ def test_outputs_safe_names_and_open(mixed):
     names = {p.name for p in docx}
     assert "衢州市民政局2024年政府信息公开工作年度报告.docx" in names
     assert "衢州市政府信息公开申请情况汇总.docx" in names
-    assert not any(p.is_dir() for p in out.iterdir() if not p.name.startswith("."))
+    # the only folder besides our hidden bookkeeping is the feedback packets' (names made safe inside it)
+    assert [p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")] == [FEEDBACK_DIR]
     assert any(n.startswith("CON") and not n.startswith("CON.") for n in names)
     assert not any(p.name.startswith(".~") for p in out.iterdir())  # no temporary file left
 
@@ -201,17 +210,20 @@ def test_formula_injection_stays_text(mixed):
 def test_rollup_equals_sum_of_inputs(mixed, schema):
     wb = openpyxl.load_workbook(mixed["out"] / SUMMARY_NAME)
     ws = wb[SHEET_ROLLUP]
-    summed = [load_report(mixed["in"] / rel) for rel in mixed["reports"] if rel != "dup/b.xlsx"]  # once per agency
-    assert len(summed) == len(mixed["reports"]) - 1
+    # once per agency (the later dup/b.xlsx), and without the sheet that has errors
+    summed = [load_report(mixed["in"] / rel) for rel in mixed["reports"] if rel not in ("dup/a.xlsx", "errors.xlsx")]
+    assert len(summed) == len(mixed["reports"]) - 2
     for fig in schema.figures():
         expected = sum(r.number(fig.key) for r in summed)
         row, col = rollup_cell(schema, fig.key)
         assert ws.cell(row + 1, col + 1).value == pytest.approx(expected), fig.key
     note = ws.cell(2, 1).value
-    assert f"合计 {len(summed)} 份可读取的{YEAR}年度报告" in note and "其中 1 份存在错误" in note  # errors.xlsx
-    assert "重复报告 1 份未计入" in note and "dup/b.xlsx" in note
+    assert f"合计 {len(summed)} 份核查无错误的{YEAR}年度报告" in note and "草稿" not in note
+    assert "重复报告 1 份未计入" in note and "dup/a.xlsx" in note
+    assert "有错误的报告 1 份未计入：errors.xlsx" in note
     excluded = [[c.value for c in row] for row in wb[SHEET_EXCLUDED].iter_rows(min_row=2)]
-    assert [(e[0], e[2]) for e in excluded] == [("dup/b.xlsx", YEAR)] and "dup/a.xlsx" in excluded[0][3]
+    assert [(e[0], e[2]) for e in excluded] == [("dup/a.xlsx", YEAR), ("errors.xlsx", YEAR)]
+    assert "保留 dup/b.xlsx" in excluded[0][3] and "有 " in excluded[1][3] and "个错误" in excluded[1][3]
     labels = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert {cell.text for t in schema.tables for cell in t.grid if cell.text} <= labels
     assert len(ws._charts) == 2
@@ -240,7 +252,7 @@ def test_json_summary(tmp_path, capsys):
     files = {f["rel"]: f for f in doc["files"]}
     assert files["a.xlsx"]["outputs"]["docx"].endswith(".docx") and not files["b.xlsx"]["outputs"]
     assert any(f["code"] for f in files["b.xlsx"]["findings"])
-    assert doc["rollup"]["files"] == 2
+    assert doc["rollup"]["files"] == 1 and not files["b.xlsx"]["in_rollup"]  # a sheet with errors is left out
 
 
 # ---------------------------------------------------------------------- duplicates and years in the roll-up
@@ -252,8 +264,8 @@ def _rollup_cell(doc: dict, schema, key: str):
 @pytest.mark.slow
 def test_duplicate_is_a_warning_compiled_and_summed_once(tmp_path, capsys, schema):
     inp, out = tmp_path / "in", tmp_path / "out"
-    first = make_sheet(inp / "a.xlsx", "甲局", 1)
-    make_sheet(inp / "b.xlsx", "甲 局", 2)  # the same agency, spelt with a space
+    first = make_sheet(inp / "a.xlsx", "甲局", 1, date=f"{YEAR + 1}-01-20")
+    make_sheet(inp / "b.xlsx", "甲 局", 2, date=f"{YEAR + 1}-01-10")  # the same agency, spelt with a space
     other = make_sheet(inp / "c.xlsx", "乙局", 3)
     capsys.readouterr()
     code = run(inp, out, jobs=2, quiet=False, json_out=True)  # not a terminal: the plain live log
@@ -302,7 +314,7 @@ def test_rollup_sums_only_the_rollup_year(tmp_path, capsys, schema):
     wb = openpyxl.load_workbook(out / SUMMARY_NAME)
     ws = wb[SHEET_ROLLUP]
     note = ws.cell(2, 1).value
-    assert f"合计 2 份可读取的{YEAR}年度报告" in note
+    assert f"合计 2 份核查无错误的{YEAR}年度报告" in note
     assert f"其他年度的报告 1 份未计入（{YEAR - 1}年 1 份）：old.xlsx" in note
     row, col = rollup_cell(schema, "t3_r01_c7")
     assert ws.cell(row + 1, col + 1).value == a.number("t3_r01_c7") + b.number("t3_r01_c7")
@@ -363,9 +375,8 @@ def test_stale_removal_only_deletes_names_the_manifest_holds_as_ours(tmp_path, c
         path.write_text("x", encoding="utf-8")
     manifest = Manifest(out).load()
     bad = {"docx": "../victim.docx", "html": "keep.txt", "pdf": ".nianbao-manifest.jsonl"}
-    manifest.record({"rel": "gone1.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": bad}})
-    manifest.record({"rel": "gone2.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": a_doc.name}}})
-    manifest.record({"rel": "gone3.xlsx", "sha256": "0", "result": {"status": "ok", "outputs": {"docx": old.name}}})
+    for rel, outputs in (("gone1.xlsx", bad), ("gone2.xlsx", {"docx": a_doc.name}), ("gone3.xlsx", {"docx": old.name})):
+        manifest.record(ManifestEntry(rel, "0", FileOutcome(rel, status="ok", outputs=outputs)))
     manifest.close()
     _code, doc = run_batch(inp, out, capsys, json_out=True)
     assert doc["removed_stale_outputs"] == [old.name]
@@ -442,7 +453,7 @@ def test_same_name_numbered_by_path_order(tmp_path, capsys):
     assert (out / files["b.xlsx"]["outputs"]["docx"]).read_bytes() == b_bytes
     assert plain.read_bytes() != b_bytes
     entries = Manifest(out).load().entries
-    assert entries["b.xlsx"]["result"]["outputs"]["docx"] == files["b.xlsx"]["outputs"]["docx"]
+    assert entries["b.xlsx"].result.outputs["docx"] == files["b.xlsx"]["outputs"]["docx"]
 
 
 @pytest.mark.slow
@@ -466,11 +477,9 @@ def test_killed_batch_leaves_complete_outputs_and_resumes(tmp_path):
     for p in out.glob("*.docx"):
         Document(str(p))  # every visible .docx is complete
     for rel, entry in finished.items():
-        for name in entry["result"]["outputs"].values():
+        for name in entry.result.outputs.values():
             assert (out / name).is_file(), (rel, name)
-    mtimes = {
-        name: (out / name).stat().st_mtime_ns for e in finished.values() for name in e["result"]["outputs"].values()
-    }
+    mtimes = {name: (out / name).stat().st_mtime_ns for e in finished.values() for name in e.result.outputs.values()}
     result = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -581,8 +590,8 @@ def test_unwritable_output_folder_exit_2(tmp_path, capsys):
 
 def test_manifest_survives_torn_line(tmp_path):
     m = Manifest(tmp_path)
-    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
-    m.record({"rel": "b.xlsx", "sha256": "2", "result": {"status": "ok"}})
+    m.record(ManifestEntry("a.xlsx", "1", FileOutcome("a.xlsx", status="ok")))
+    m.record(ManifestEntry("b.xlsx", "2", FileOutcome("b.xlsx", status="ok")))
     m.close()
     with open(tmp_path / MANIFEST_NAME, "a", encoding="utf-8") as fh:
         fh.write('{"rel": "c.xlsx", "sha2')  # killed mid-write
@@ -623,7 +632,7 @@ def test_sigterm_stops_cleanly_and_resumes(tmp_path):
     assert "已中断" in err
     assert not (out / ".nianbao-work").exists()
     finished = Manifest(out).load().entries
-    assert all((out / n).is_file() for e in finished.values() for n in e["result"]["outputs"].values())
+    assert all((out / n).is_file() for e in finished.values() for n in e.result.outputs.values())
     assert subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0
     assert len(list(out.glob("*.docx"))) == n
 
@@ -641,7 +650,7 @@ def test_previous_published_report_and_cache(tmp_path, capsys):
     assert codes & {"CARRY_OVER_MISMATCH", "T2_CONTINUITY"}
     assert any("broken.xlsx" in p["rel"] for p in doc["previous_problems"])
     entry = Manifest(out).load().entries["a.xlsx"]
-    assert entry["result"]["prev"]
+    assert entry.result.prev
     assert len(list((out / ".nianbao-previous").glob("*.json"))) == 1
     _code, doc = run_batch(inp, out, capsys, json_out=True, previous=prev)
     assert doc["reused"] == 1  # same previous report: nothing to redo

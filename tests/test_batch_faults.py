@@ -49,7 +49,7 @@ def _assert_consistent(out: Path) -> dict:
         Document(str(path))
     entries = Manifest(out).load().entries
     for rel, entry in entries.items():
-        for name in entry["result"]["outputs"].values():
+        for name in entry.result.outputs.values():
             assert (out / name).is_file(), (rel, name)
     return entries
 
@@ -69,7 +69,7 @@ def test_sigkill_at_random_points_many_times(tmp_path):
         done_counts.append(len(_assert_consistent(out)))
     assert done_counts == sorted(done_counts), "a kill lost finished work"
     finished = _assert_consistent(out)
-    mtimes = {n: (out / n).stat().st_mtime_ns for e in finished.values() for n in e["result"]["outputs"].values()}
+    mtimes = {n: (out / n).stat().st_mtime_ns for e in finished.values() for n in e.result.outputs.values()}
 
     result = subprocess.run([*_batch_cmd(inp, out), "--json"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

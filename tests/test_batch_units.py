@@ -9,9 +9,10 @@ import pytest
 from synth import consistent_report
 
 from compiler.batch.discover import discover
-from compiler.batch.manifest import Manifest
+from compiler.batch.manifest import Manifest, ManifestEntry
 from compiler.batch.names import agency_key, assign_names, choose_previous, duplicate_key, output_stem
-from compiler.batch.rollup import DUPLICATE, OTHER_YEAR, Rollup, rollup, rollup_year, select
+from compiler.batch.results import FileOutcome
+from compiler.batch.rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR, Rollup, rollup, rollup_year, select
 from compiler.batch.rows import FileRow
 from compiler.batch.summary import (
     SHEET_FILES,
@@ -156,10 +157,10 @@ def _row(rel: str, agency: object, year: object, status: str = "ok", tables: obj
     return FileRow(rel, agency, year, status, tables={} if tables else None)
 
 
-def test_select_keeps_the_first_duplicate_in_path_order():
+def test_select_keeps_the_first_duplicate_in_path_order_on_a_full_tie():
     files = [
         _row("z/first.xlsx", "甲局", 2024),
-        _row("a/second.xlsx", "甲 局", 2024),  # sorts first: it is the one summed
+        _row("a/second.xlsx", "甲 局", 2024),  # sorts first: kept when date and file time tie
         _row("b.xlsx", "甲局", 2023),  # another year: not a duplicate
         _row("c.xlsx", "乙局", 2024, status="errors"),
         _row("d.xlsx", "乙局", 2024, status="unreadable", tables=None),  # not read: neither summed nor a duplicate
@@ -168,10 +169,34 @@ def test_select_keeps_the_first_duplicate_in_path_order():
     chosen = select(files)
     assert [[f.rel for f in g] for g in chosen.duplicate_groups] == [["a/second.xlsx", "z/first.xlsx"]]
     assert chosen.year == 2024
-    assert chosen.included_rels == {"a/second.xlsx", "c.xlsx", "e.xlsx"}
-    assert [(e.rel, e.kind) for e in chosen.excluded] == [("z/first.xlsx", DUPLICATE), ("b.xlsx", OTHER_YEAR)]
-    assert "a/second.xlsx" in chosen.excluded[0].reason and "2023" in chosen.excluded[1].reason
+    assert chosen.included_rels == {"a/second.xlsx", "e.xlsx"}  # c.xlsx has errors
+    kinds = [(e.rel, e.kind) for e in chosen.excluded]
+    assert kinds == [("z/first.xlsx", DUPLICATE), ("c.xlsx", HAS_ERRORS), ("b.xlsx", OTHER_YEAR)]
+    assert "a/second.xlsx" in chosen.excluded[0].reason and "路径顺序" in chosen.excluded[0].reason
+    assert "2023" in chosen.excluded[2].reason
     assert chosen.count(DUPLICATE) == 1 and chosen.count(OTHER_YEAR) == 1
+    with_errors = select(files, include_errors=True)
+    assert with_errors.included_rels == {"a/second.xlsx", "c.xlsx", "e.xlsx"}
+    assert [f.rel for f in with_errors.unverified] == ["c.xlsx"]
+
+
+def test_duplicates_keep_the_later_date_then_the_later_file_time():
+    def row(rel: str, date: str | None, mtime: float) -> FileRow:
+        f = _row(rel, "甲局", 2024)
+        f.date, f.mtime = date, mtime
+        return f
+
+    # the later 成文日期 wins even over a later file time and an earlier path
+    later_date = select([row("a.xlsx", "2025-01-10", 900.0), row("b.xlsx", "2025-01-20", 100.0)])
+    assert later_date.included_rels == {"b.xlsx"} and "成文日期（2025-01-20）较晚" in later_date.kept["b.xlsx"]
+    # same date (or none): the later file time wins
+    same_day = select([row("a.xlsx", "2025-01-10", 100.0), row("b.xlsx", "2025-01-10", 900.0)])
+    assert same_day.included_rels == {"b.xlsx"} and "文件时间" in same_day.kept["b.xlsx"]
+    undated = select([row("a.xlsx", None, 900.0), row("b.xlsx", None, 100.0)])
+    assert undated.included_rels == {"a.xlsx"} and "成文日期都未填写" in undated.kept["a.xlsx"]
+    # a dated sheet beats an undated one
+    dated = select([row("a.xlsx", None, 900.0), row("b.xlsx", "2025-01-01", 100.0)])
+    assert dated.included_rels == {"b.xlsx"}
 
 
 def test_rollup_year_most_common_ties_to_latest():
@@ -201,7 +226,7 @@ def test_rollup_note_says_what_was_left_out(schema):
     for f in chosen.included:
         acc.add({}, f.year)
     note = rollup_note(acc, 0, chosen)
-    assert "合计 1 份可读取的2024年度报告" in note
+    assert "合计 1 份核查无错误的2024年度报告" in note
     assert "重复报告 1 份未计入" in note and "b.xlsx" in note
     assert "其他年度的报告 1 份未计入（2023年 1 份）：c.xlsx" in note
     plain = Rollup()
@@ -212,7 +237,7 @@ def test_rollup_note_says_what_was_left_out(schema):
 
 def test_manifest_records_the_rollup_outputs(tmp_path):
     m = Manifest(tmp_path)
-    m.record({"rel": "a.xlsx", "sha256": "1", "result": {"status": "ok"}})
+    m.record(ManifestEntry("a.xlsx", "1", FileOutcome("a.xlsx", status="ok")))
     m.record_rollup({"docx": "甲.docx"})
     m.record_rollup({"docx": "乙.docx", "html": "乙.html"})
     m.close()

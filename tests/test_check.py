@@ -657,7 +657,7 @@ def test_placeholder_hint_prefix_alone_is_caught():
 def test_published_skips_template_only_checks():
     r = base()
     r.narrative["narr_s5"] = SCHEMA.narrative[6].hint + "{乱写}"
-    r.origin.stamp = {"year": "1999", "agency": "别的单位"}
+    r.origin.stamp = {"year": "2019", "agency": "别的单位"}
     assert {"NARRATIVE_PLACEHOLDER", "PLACEHOLDER_UNKNOWN", "YEAR_STAMP_MISMATCH", "AGENCY_STAMP_MISMATCH"} <= set(
         codes(check_report(r))
     )

@@ -69,7 +69,7 @@ def test_every_command_reads_every_input_kind(tmp_path: Path, use_case: str) -> 
         assert read.value("t3_r01_c7") == report.value("t3_r01_c7"), (use_case, kind)
 
 
-@pytest.mark.parametrize("name", ["old.xls", "scan.pdf", "notes.rtf", "noext"])
+@pytest.mark.parametrize("name", ["old.xls", "letter.doc", "notes.rtf", "noext"])
 def test_every_command_refuses_the_same_way(tmp_path: Path, name: str) -> None:
     """A kind we do not read gets one message, whichever command was given it."""
     path = tmp_path / name
@@ -90,7 +90,8 @@ def test_every_command_refuses_the_same_way(tmp_path: Path, name: str) -> None:
 def test_input_kinds_table_is_the_one_source() -> None:
     assert input_kind(Path("a.XLSX")).name == "workbook"
     assert input_kind(Path("a.md")).name == "published"
-    assert input_kind(Path("a.pdf")) is None  # the PDF reader plugs in here
+    assert input_kind(Path("a.rtf")) is None
+    assert input_kind(Path("a.pdf")).name == "published"  # read by the importer's PDF reader
     assert set(READABLE_SUFFIXES) == {s for k in INPUT_KINDS for s in k.suffixes}
 
 
@@ -153,3 +154,39 @@ def test_cli_help_names_every_input_kind() -> None:
 
     for kind in INPUT_KINDS:
         assert kind.suffixes[0] in INPUTS or (kind.name == "json" and "JSON" in INPUTS), kind
+
+
+def test_batch_use_case_prints_nothing_and_reports_through_progress(tmp_path: Path, capsys) -> None:
+    """The batch never prints: a web front-end gets the outcome, and progress only through the object it passes."""
+    from compiler.commands.batch import run_batch
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    write_template(inp / "a.xlsx", consistent_report(random.Random(21)))
+    (inp / "old.xls").write_bytes(b"x")
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.events: list[str] = []
+
+        def note(self, text: str) -> None:
+            self.events.append("note")
+
+        def start(self, *, total: int, done: int, errors: int) -> None:
+            self.events.append(f"start {total} {done}")
+
+        def advance(self, result, *, duplicate_of=None) -> None:
+            self.events.append(f"advance {result.rel} {result.status}")
+
+        def stop(self) -> None:
+            self.events.append("stop")
+
+    recorder = Recorder()
+    outcome = run_batch(inp, tmp_path / "out", formats="docx，html", progress=recorder)
+    assert capsys.readouterr() == ("", "")
+    assert recorder.events == ["start 1 0", "advance a.xlsx ok", "stop"]
+    assert outcome.code == EXIT_PROBLEMS  # old.xls is a sheet we cannot read: the run says so
+    assert [f.status for f in outcome.files] == ["ok"] and set(outcome.files[0].outputs) == {"docx", "html"}
+    assert outcome.summary is not None and outcome.summary["skipped"][0]["path"] == "old.xls"
+    again = run_batch(inp, tmp_path / "out")  # quiet, and the unchanged file is reused
+    assert capsys.readouterr() == ("", "") and again.summary["reused"] == 1

@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"check"},  # every rule, on any input
     {"batch"},  # a folder in worker processes
     {"commands"},  # the use cases: plain arguments in, typed results out
-    {"cli"},  # front-ends: parse options, call a use case, print
+    {"cli", "serve"},  # front-ends: parse options or requests, call a use case, show the result
 ]
 RUNG = {node: i for i, layer in enumerate(LAYERS) for node in layer}
 

@@ -30,10 +30,8 @@ from compiler.compute import recompute_totals
 from compiler.inputs import UnreadableInput, load_report
 from compiler.model import Report
 from compiler.read import values as V
-from compiler.read.xlsx import (
-    MAX_TOTAL_UNCOMPRESSED,
-    read_workbook,
-)
+from compiler.read.container import MAX_TOTAL_UNCOMPRESSED
+from compiler.read.xlsx import read_workbook
 from compiler.schema import get_schema
 from compiler.schema.workbook import SHEET_STAMP, TEMPLATE_VERSION, cell_map, cell_ref
 from compiler.template import STAMP_FIELDS, stamp_property

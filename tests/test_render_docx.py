@@ -38,6 +38,7 @@ def full_report(agency: str = "某市人民政府办公室", date: dt.date | Non
     r = Report.empty()
     r.agency, r.year, r.date = agency, 2024, date
     r.contact = Contact("0571-88001234", "zwgk@example.com", "某市人民路1号")
+    r.website = "某市人民政府门户网站（www.example.gov.cn）"
     for i, fig in enumerate(SCHEMA.figures()):
         r.set_value(fig.key, (i * 7) % 23 + 1)
     r.set_value(FEE, 12.35)

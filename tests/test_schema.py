@@ -226,3 +226,78 @@ def test_report_json_round_trip():
 def test_report_json_shape_errors(bad):
     with pytest.raises(ReportFormatError):
         Report.from_json(bad)
+
+
+# ----------------------------------------------------------------------------- roles
+def test_roles_name_the_figures_other_layers_look_up() -> None:
+    from compiler import schema as s
+
+    sch = s.get_schema()
+    figures = {f.key for f in sch.figures()}
+    label = {role: sch.figure(k).row_label for role in sch.roles if (k := sch.role_total(role)) in figures}
+    assert label[s.ROLE_NEW].startswith("一、本年新收")
+    assert label[s.ROLE_CARRIED_IN].startswith("二、上年结转")
+    assert label[s.ROLE_DISCLOSED] == "（一）予以公开"
+    assert label[s.ROLE_RESULT_TOTAL] == "（七）总计"
+    assert label[s.ROLE_CARRIED_OUT].startswith("四、结转下年度")
+    assert "收费通知" in label[s.ROLE_UNPAID_FEE]
+    assert label[s.ROLE_REVIEWS] == "行政复议"
+    assert [sch.figure(k).row_label for k in sch.role_totals(s.ROLE_LAWSUITS)] == ["未经复议直接起诉", "复议后起诉"]
+    results = sch.role(s.ROLE_RESULTS)
+    assert len(results) == 21 and results[0] == sch.role(s.ROLE_DISCLOSED)[0]
+    assert all(
+        [sch.figure(k).col_label for k in row] == ["本年制发件数", "本年废止件数", "现行有效件数"]
+        for row in sch.role(s.ROLE_DOCUMENTS)
+    )
+    assert sch.role_total(s.ROLE_FEE_STATEMENT) == "narr_s6"
+    assert sch.role("no.such.role") == () and sch.role_total("no.such.role") is None
+
+
+def test_year_links_are_carry_over_and_table2_continuity() -> None:
+    from compiler import schema as s
+
+    sch = s.get_schema()
+    copies = [link for link in sch.year_links if link.is_copy]
+    assert [(link.key, link.previous) for link in copies] == list(
+        zip(sch.role(s.ROLE_CARRIED_IN)[0], sch.role(s.ROLE_CARRIED_OUT)[0], strict=True)
+    )
+    sums = [link for link in sch.year_links if not link.is_copy]
+    assert [(link.plus[0], link.minus[0], link.key) for link in sums] == [tuple(r) for r in sch.role(s.ROLE_DOCUMENTS)]
+    assert {link.code for link in copies} == {"CARRY_OVER_MISMATCH"} and {link.code for link in sums} == {
+        "T2_CONTINUITY"
+    }
+
+
+def test_no_layer_outside_schema_types_a_table_id_or_imports_a_format_module() -> None:
+    """Roles, not ``t2``/``t3``/``t4`` or ``gov2021`` constants, outside ``compiler/schema/``."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "compiler"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if "schema" in path.relative_to(root).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef) and n.body and isinstance(n.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and "gov2021" in (node.module or ""):
+                offenders.append(f"{path.name}:{node.lineno} imports {node.module}")
+            text = node.value if isinstance(node, ast.Constant) and id(node) not in docstrings else None
+            if isinstance(text, str) and re.fullmatch(r"t[234](_r\d\d_c\d)?", text):
+                offenders.append(f"{path.name}:{node.lineno} {text!r}")
+    assert offenders == []
+
+
+def test_one_valid_year_range() -> None:
+    from compiler.check.rules import YEAR_RANGE, int_year
+    from compiler.schema import VALID_YEARS
+    from compiler.template.writer import YEAR_MAX, YEAR_MIN
+
+    assert YEAR_RANGE == (YEAR_MIN, YEAR_MAX) == VALID_YEARS
+    assert int_year(VALID_YEARS[0]) == VALID_YEARS[0] and int_year(VALID_YEARS[0] - 1) is None

@@ -20,6 +20,7 @@ from compiler.schema.workbook import (
     SHEET_INFO,
     SHEET_INSTRUCTIONS,
     SHEET_NARRATIVE,
+    SHEET_PLACEHOLDERS,
     SHEET_STAMP,
     TEMPLATE_VERSION,
     cell_map,
@@ -84,7 +85,8 @@ def filled(tmp_path_factory, schema):
 
 # --------------------------------------------------------------------------- layout
 def test_sheet_order_and_hidden_stamp(blank_wb, schema):
-    expected = [SHEET_INSTRUCTIONS, SHEET_INFO, SHEET_NARRATIVE, *(t.sheet for t in schema.tables), SHEET_STAMP]
+    expected = [SHEET_INSTRUCTIONS, SHEET_INFO, SHEET_NARRATIVE, *(t.sheet for t in schema.tables)]
+    expected += [SHEET_PLACEHOLDERS, SHEET_STAMP]
     assert blank_wb.sheetnames == expected
     assert blank_wb[SHEET_STAMP].sheet_state == "veryHidden"
     assert all(blank_wb[n].sheet_state == "visible" for n in expected[:-1])
@@ -283,9 +285,14 @@ def test_instructions_list_rules_and_vocabulary(blank_wb, schema):
     text = "\n".join(str(c.value) for row in blank_wb[SHEET_INSTRUCTIONS].iter_rows() for c in row if c.value)
     for rule in schema.rules:
         assert rule.title in text
+    assert f"“{SHEET_PLACEHOLDERS}”工作表" in text
+    listed = "\n".join(str(c.value) for row in blank_wb[SHEET_PLACEHOLDERS].iter_rows() for c in row if c.value)
     for p in schema.placeholders():
-        assert "{" + p.name + "}" in text and p.key in text
+        assert "{" + p.name + "}" in listed and p.key in listed
+    assert sum(("{" + p.name + "}") in text for p in schema.placeholders()) == 1  # one example; the list is apart
     assert "万元" in text and "件" in text and "无需输入密码" in text
+    # the placeholder sheet does not print beyond its title line
+    assert blank_wb[SHEET_PLACEHOLDERS].print_area == f"'{SHEET_PLACEHOLDERS}'!$A$1:$D$1"
 
 
 def test_filled_values_read_back(filled, schema):

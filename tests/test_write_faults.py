@@ -82,9 +82,10 @@ COMMANDS: dict[str, Callable[[Inputs, Path], tuple[list[str], str]]] = {
     "check-annotate": lambda i, out: (["check", str(i.xlsx), "--annotate", str(out)], "填报表.核查.xlsx"),
     "check-annotate-json": lambda i, out: (["check", str(i.json), "--annotate", str(out)], "报告.核查.xlsx"),
     "export": lambda i, out: (["export", str(i.xlsx), "-o", str(out / "报告.json")], "报告.json"),
-    "template": lambda i, out: (["template", "-o", str(out / "模板.xlsx")], "模板.xlsx"),
+    # --overwrite: the fault tests put an older output in the way, and the write itself must fail
+    "template": lambda i, out: (["template", "-o", str(out / "模板.xlsx"), "--overwrite"], "模板.xlsx"),
     "template-agency": lambda i, out: (
-        ["template", "-o", str(out / "模板.xlsx"), "--agency", "某局", "--year", "2024"],
+        ["template", "-o", str(out / "模板.xlsx"), "--agency", "某局", "--year", "2024", "--overwrite"],
         "模板.xlsx",
     ),
     "template-roster": lambda i, out: (

@@ -13,13 +13,12 @@ import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..render.outputs import FORMATS
 from ..util.files import TEMP_PREFIX
-from .display import display_text
+from ..util.text import display_text
 from .lock import LOCK_NAME
-from .manifest import MANIFEST_NAME, Manifest
+from .manifest import MANIFEST_NAME, Manifest, ManifestEntry
 from .summary import SUMMARY_NAME
 
 WORK_DIR = ".nianbao-work"
@@ -42,10 +41,9 @@ def remove_work_dir(out_dir: Path) -> None:
     shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
 
 
-def outputs_of(entry: dict[str, Any]) -> list[str]:
-    """The output file names a manifest entry records (none for a malformed entry)."""
-    outputs = (entry.get("result") or {}).get("outputs") or {}
-    return [name for name in outputs.values() if isinstance(name, str)] if isinstance(outputs, dict) else []
+def outputs_of(entry: ManifestEntry) -> list[str]:
+    """The output file names a manifest entry records."""
+    return list(entry.result.outputs.values())
 
 
 def is_output_name(name: object) -> bool:

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ERRORS, FAILED, UNREADABLE
 from . import pool as pool_mod
-from .discover import Discovery
-from .display import BatchProgress
-from .manifest import Manifest
-from .placing import OutputPlacer
-from .plan import Planned
 from .pool_errors import pool_error_code, pool_error_message
 from .results import FileOutcome
 from .rollup import duplicate_key_of
-from .tasks import ReportTask, WorkerConfig
+
+if TYPE_CHECKING:
+    from .discover import Discovery
+    from .manifest import Manifest
+    from .placing import OutputPlacer
+    from .plan import Planned
+    from .progress import Progress
+    from .tasks import ReportTask, WorkerConfig
 
 
 def outcome_of(res: dict[str, Any], planned: Planned, timeout: float | None) -> FileOutcome:
@@ -40,7 +42,7 @@ def run_planned(
     *,
     manifest: Manifest,
     placer: OutputPlacer,
-    progress: BatchProgress,
+    progress: Progress,
     work: Callable[..., Any],
     config: WorkerConfig,
     jobs: int | None,
@@ -55,16 +57,16 @@ def run_planned(
     errors = sum(
         1
         for rel, entry in manifest.entries.items()
-        if rel not in planned and entry["result"].get("status") in (ERRORS, UNREADABLE, FAILED)
+        if rel not in planned and entry.result.status in (ERRORS, UNREADABLE, FAILED)
     )
     # The first file seen for each agency and year, so the live log can flag a duplicate when it appears.
     seen: dict[tuple[str, str], str] = {}
     for rel in found.inputs:
         entry = manifest.entries.get(rel)
-        key = duplicate_key_of(FileOutcome.from_json(entry["result"])) if entry and rel not in planned else None
+        key = duplicate_key_of(entry.result) if entry and rel not in planned else None
         if key is not None:
             seen.setdefault(key, rel)
-    progress.start(errors)
+    progress.start(total=len(found.inputs), done=len(found.inputs) - len(plan), errors=errors)
     try:
         if not tasks:
             return None

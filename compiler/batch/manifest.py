@@ -20,10 +20,12 @@ import contextlib
 import json
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..util.files import write_atomic
+from .results import FileOutcome
 
 MANIFEST_NAME = ".nianbao-manifest.jsonl"
 KIND = "nianbao-batch-manifest"
@@ -31,12 +33,46 @@ VERSION = 1
 ROLLUP_KIND = "rollup"
 
 
+@dataclass
+class ManifestEntry:
+    """One input's line: its path, the content hash and size it had, the run context, and its outcome."""
+
+    rel: str
+    sha256: str
+    result: FileOutcome
+    size: int = 0
+    #: What besides the content the result depends on (``plan.run_context``).
+    ctx: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rel": self.rel,
+            "sha256": self.sha256,
+            "size": self.size,
+            "ctx": self.ctx,
+            "result": self.result.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> ManifestEntry:
+        """From a manifest line (a line of an older or damaged manifest gives what it holds)."""
+        size = item.get("size")
+        ctx = item.get("ctx")
+        return cls(
+            rel=item["rel"],
+            sha256=str(item.get("sha256") or ""),
+            result=FileOutcome.from_json(dict(item["result"], rel=item["rel"])),
+            size=size if isinstance(size, int) else 0,
+            ctx=ctx if isinstance(ctx, dict) else {},
+        )
+
+
 class Manifest:
     """Entries by input path (relative to IN_DIR, ``/`` separated); the last line for a path wins."""
 
     def __init__(self, out_dir: Path, *, sync_interval: float = 0.5) -> None:
         self.path = Path(out_dir) / MANIFEST_NAME
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: dict[str, ManifestEntry] = {}
         #: The roll-up report files written (format → name in OUT_DIR).
         self.rollup_outputs: dict[str, str] = {}
         self.sync_interval = sync_interval
@@ -58,7 +94,7 @@ class Manifest:
             except ValueError:
                 continue
             if isinstance(item, dict) and isinstance(item.get("rel"), str) and isinstance(item.get("result"), dict):
-                self.entries[item["rel"]] = item
+                self.entries[item["rel"]] = ManifestEntry.from_json(item)
             elif isinstance(item, dict) and item.get("kind") == ROLLUP_KIND and isinstance(item.get("outputs"), dict):
                 self.rollup_outputs = {str(k): v for k, v in item["outputs"].items() if isinstance(v, str)}
         return self
@@ -69,16 +105,16 @@ class Manifest:
         if keep is not None:
             self.entries = {rel: e for rel, e in self.entries.items() if rel in keep}
         header = json.dumps({"kind": KIND, "version": VERSION}, ensure_ascii=False)
-        lines = [header] + [_dumps(e) for _, e in sorted(self.entries.items())]
+        lines = [header] + [_dumps(e.to_json()) for _, e in sorted(self.entries.items())]
         if self.rollup_outputs:
             lines.append(_dumps({"kind": ROLLUP_KIND, "outputs": self.rollup_outputs}))
         write_atomic(self.path, "\n".join(lines) + "\n")
 
     # ------------------------------------------------------------------ write
-    def record(self, entry: dict[str, Any]) -> None:
-        """Append one entry (``rel``, ``sha256``, ``result`` …) and flush it to the OS."""
-        self._append(entry)
-        self.entries[entry["rel"]] = entry
+    def record(self, entry: ManifestEntry) -> None:
+        """Append one entry and flush it to the OS."""
+        self._append(entry.to_json())
+        self.entries[entry.rel] = entry
 
     def record_rollup(self, outputs: dict[str, str]) -> None:
         """Append the roll-up report files now on disk (or about to be written)."""
@@ -103,7 +139,7 @@ class Manifest:
             self._fh.close()
             self._fh = None
 
-    def get(self, rel: str) -> dict[str, Any] | None:
+    def get(self, rel: str) -> ManifestEntry | None:
         return self.entries.get(rel)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from .display import display_text
+from ..util.text import display_text
 
 
 class BatchAbort(Exception):
@@ -25,7 +25,13 @@ class BatchOptions:
     previous: Path | None = None
     rollup_name: str | None = None
     timeout: float | None = 60.0
-    progress: Literal["rich", "plain"] | None = None
+    #: The round's roster (``template --roster``'s formats): the status of every agency, 未报送 included.
+    roster: Path | None = None
+    #: Sum sheets with errors into the roll-up too (it is then a draft).
+    include_errors: bool = False
+    #: Deadline (``YYYY-MM-DD``) and where to send corrected sheets, for the feedback letters.
+    deadline: str | None = None
+    return_to: str | None = None
 
 
 def check_options(opts: BatchOptions) -> None:
@@ -34,6 +40,15 @@ def check_options(opts: BatchOptions) -> None:
         raise BatchAbort("--jobs 应为正整数")
     if opts.timeout is not None and opts.timeout <= 0:
         raise BatchAbort("--timeout 应为正数（秒）")
+    if opts.deadline is not None:
+        import datetime as dt
+
+        try:
+            opts.deadline = dt.date.fromisoformat(opts.deadline.strip()).isoformat()
+        except ValueError:
+            said = display_text(opts.deadline, 40)
+            raise BatchAbort(f"--deadline 应为日期，格式 YYYY-MM-DD（如 2026-01-20），而不是“{said}”") from None
+    opts.return_to = (opts.return_to or "").strip() or None
     if not opts.in_dir.exists():
         raise BatchAbort(f"输入目录不存在：{display_text(str(opts.in_dir), 300)}")
     if not opts.in_dir.is_dir():
@@ -45,6 +60,16 @@ def check_options(opts: BatchOptions) -> None:
 
         if not find_soffice():
             raise BatchAbort("生成 PDF 需要 LibreOffice（soffice），未找到；请安装后重试，或去掉 pdf 格式")
+
+
+def read_roster_entries(roster: Path) -> list[Any]:
+    """The roster's agencies (``template.roster.RosterEntry``); a roster that cannot be used is a ``BatchAbort``."""
+    from ..template.roster import RosterError, read_roster
+
+    try:
+        return list(read_roster(roster).entries)
+    except RosterError as exc:
+        raise BatchAbort(str(exc)) from exc
 
 
 def check_output_dir(out_dir: Path) -> None:

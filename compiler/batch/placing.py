@@ -12,13 +12,17 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..util.files import TEMP_PREFIX
-from .manifest import Manifest
+from .manifest import Manifest, ManifestEntry
 from .names import numbered, stem_key
 from .plan import Planned, run_context
-from .results import FileOutcome
+
+if TYPE_CHECKING:
+    from .results import FileOutcome
 
 
 class OutputPlacer:
@@ -34,9 +38,8 @@ class OutputPlacer:
         """Name groups from the manifest: an entry holds its names while any of its outputs exists."""
         for rel in inputs:
             entry = self.manifest.get(rel)
-            outputs = (entry or {}).get("result", {}).get("outputs") or {}
-            if entry and any((self.out_dir / name).is_file() for name in outputs.values()):
-                self._join(rel, entry["result"]["stem"])
+            if entry and any((self.out_dir / name).is_file() for name in entry.result.outputs.values()):
+                self._join(rel, entry.result.stem)
         for key in list(self.groups):
             self._relayout(key)
 
@@ -72,14 +75,12 @@ class OutputPlacer:
                 with contextlib.suppress(OSError):
                     (self.out_dir / name).unlink()
         outcome.outputs = final
-        self.manifest.record(
-            {"rel": rel, "sha256": planned.sha, "size": planned.size, "ctx": run_context(), "result": outcome.to_json()}
-        )
+        self.manifest.record(ManifestEntry(rel, planned.sha, outcome, planned.size, run_context()))
         return outcome
 
     # -------------------------------------------------------------- groups
     def _outputs(self, rel: str) -> dict[str, str]:
-        return self.manifest.entries[rel]["result"]["outputs"]
+        return self.manifest.entries[rel].result.outputs
 
     def _join(self, rel: str, stem: str) -> str:
         key = stem_key(stem)
@@ -108,9 +109,9 @@ class OutputPlacer:
         for i, rel in enumerate(self.groups.get(key, [])):
             if rel == skip:
                 continue
-            result = self.manifest.entries[rel]["result"]
-            want = numbered(result["stem"], i)
-            if any(Path(name).stem != want for name in result["outputs"].values()):
+            result = self.manifest.entries[rel].result
+            want = numbered(result.stem, i)
+            if any(Path(name).stem != want for name in result.outputs.values()):
                 moves.append((rel, want))
         staged: list[tuple[str, str, dict[str, str]]] = []
         for n, (rel, want) in enumerate(moves):
@@ -129,6 +130,5 @@ class OutputPlacer:
             self._record_outputs(rel, final)
 
     def _record_outputs(self, rel: str, outputs: dict[str, str]) -> None:
-        entry = dict(self.manifest.entries[rel])
-        entry["result"] = dict(entry["result"], outputs=outputs)
-        self.manifest.record(entry)
+        entry = self.manifest.entries[rel]
+        self.manifest.record(replace(entry, result=replace(entry.result, outputs=dict(outputs))))

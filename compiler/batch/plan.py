@@ -11,13 +11,15 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ERRORS, FAILED, UNREADABLE
-from .discover import Discovery
-from .manifest import Manifest
 from .names import choose_previous
-from .tasks import PreviousEntry
+
+if TYPE_CHECKING:
+    from .discover import Discovery
+    from .manifest import Manifest, ManifestEntry
+    from .tasks import PreviousEntry
 
 #: Bump when a change of this program should recompile unchanged inputs.
 BATCH_VERSION = "1"
@@ -80,22 +82,22 @@ def make_plan(
 
 
 def reusable(
-    entry: dict[str, Any],
+    entry: ManifestEntry,
     sha: str,
     *,
     formats: list[str],
     previous: Mapping[str, list[PreviousEntry]],
     out_dir: Path,
 ) -> bool:
-    result = entry["result"]
-    if entry.get("sha256") != sha or entry.get("ctx") != run_context():
+    result = entry.result
+    if entry.sha256 != sha or entry.ctx != run_context():
         return False
-    if result.get("status") in (FAILED, None):
+    if result.status == FAILED:
         return False  # crashes and timeouts are tried again
-    expected = choose_previous(previous, result.get("agency"), result.get("year"))
-    if (expected.sha if expected else None) != result.get("prev"):
+    expected = choose_previous(previous, result.agency, result.year)
+    if (expected.sha if expected else None) != result.prev:
         return False
-    outputs = result.get("outputs") or {}
+    outputs = result.outputs
     if outputs and not all(f in outputs and (out_dir / outputs[f]).is_file() for f in formats):
         return False
-    return bool(outputs) or result.get("status") in (ERRORS, UNREADABLE)
+    return bool(outputs) or result.status in (ERRORS, UNREADABLE)

@@ -56,7 +56,7 @@ def load_previous_year(
 ) -> PreviousYear:
     """Read (or take from the cache) every report in ``prev_dir``; ``BatchAbort`` when the folder is unusable."""
     if not prev_dir.is_dir():
-        from .display import display_text
+        from ..util.text import display_text
 
         raise BatchAbort(f"--previous 应为上年报告所在的目录：{display_text(str(prev_dir), 300)}")
     try:

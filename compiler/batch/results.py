@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import CATALOG
-from ..findings import Finding
 from . import FAILED
+
+if TYPE_CHECKING:
+    from ..findings import Finding
 
 #: Longest agency-supplied string kept in a result (a 100,000-character name is cut, not carried around).
 MAX_TEXT = 2000
@@ -45,6 +47,10 @@ class FileOutcome:
     #: The one-line reason shown for a file that failed or could not be read.
     message: str | None = None
     elapsed: float | None = None
+    #: The 成文日期 as ISO text (decides between two sheets of one agency), ``None`` when absent or invalid.
+    date: str | None = None
+    #: Phone and e-mail from the sheet (the round status falls back to them when the roster has none).
+    contact: dict[str, str] = field(default_factory=dict)
 
     def fail(self, code: str, message: str) -> None:
         """The file failed (a crash, a timeout, our bug…): no outputs, and a finding saying so."""
@@ -70,12 +76,17 @@ class FileOutcome:
             data["message"] = self.message
         if self.elapsed is not None:
             data["elapsed"] = self.elapsed
+        if self.date is not None:
+            data["date"] = self.date
+        if self.contact:
+            data["contact"] = dict(self.contact)
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileOutcome:
         """From a manifest line (older or damaged lines give what they hold)."""
         outputs = data.get("outputs")
+        contact = data.get("contact")
         return cls(
             rel=str(data.get("rel", "")),
             status=data.get("status") or FAILED,
@@ -89,6 +100,8 @@ class FileOutcome:
             prev=data.get("prev"),
             message=data.get("message"),
             elapsed=data.get("elapsed"),
+            date=data.get("date") if isinstance(data.get("date"), str) else None,
+            contact={k: v for k, v in contact.items() if isinstance(v, str)} if isinstance(contact, dict) else {},
         )
 
 

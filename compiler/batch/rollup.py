@@ -6,10 +6,14 @@ Blank cells add nothing; text found where a number belongs is skipped and
 counted (the checker already reported it in that agency's file).
 
 Which reports are summed (``select``): one per agency and year (a duplicate
-would count the agency twice: the first file in path order is taken), and
-only those of the roll-up year (the most common year; ties: the latest), since
-adding two years together gives a figure that means nothing. Every file left
-out is listed with the reason.
+would count the agency twice: the one with the later 成文日期 is kept, then
+the later file time; only a full tie falls back to path order, and the reason
+is always said), only those of the roll-up year (the most common year; ties:
+the latest), since adding two years together gives a figure that means
+nothing, and by default only reports without errors (a wrong figure must not
+reach the jurisdiction's total unannounced; ``include_errors`` takes them in,
+and the roll-up is then a draft). Every file left out is listed with the
+reason.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 from ..findings import tidy
 from ..model import Report, Value
 from ..schema import DEFAULT_FORMAT, Schema, get_schema
-from . import FAILED, UNREADABLE
+from . import ERRORS, FAILED, UNREADABLE
 from .names import duplicate_key
 
 
@@ -118,7 +122,7 @@ class Rollup:
 
 # ---------------------------------------------------------------------- which files are summed
 #: Why a file was left out of the roll-up (``Excluded.kind``).
-DUPLICATE, OTHER_YEAR = "duplicate", "other_year"
+DUPLICATE, OTHER_YEAR, HAS_ERRORS = "duplicate", "other_year", "errors"
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,10 @@ class Selection:
     excluded: list[Excluded]
     #: Groups (two or more files, path order) of one agency and year.
     duplicate_groups: list[list[Any]]
+    #: Kept file of each duplicate group → why it was kept (Chinese).
+    kept: dict[str, str] = field(default_factory=dict)
+    #: Whether files with errors were summed (``--include-errors``).
+    include_errors: bool = False
 
     def count(self, kind: str) -> int:
         return sum(e.kind == kind for e in self.excluded)
@@ -151,6 +159,11 @@ class Selection:
     @property
     def included_rels(self) -> set[str]:
         return {f.rel for f in self.included}
+
+    @property
+    def unverified(self) -> list[Any]:
+        """Files summed although they have errors (only with ``include_errors``)."""
+        return [f for f in self.included if f.status == ERRORS]
 
 
 def _valid_year(year: Any) -> int | None:
@@ -183,16 +196,59 @@ def rollup_year(years: Iterable[Any]) -> int | None:
     return max((n, y) for y, n in counts.items())[1] if counts else None
 
 
-def select(files: Sequence[FileLike]) -> Selection:
-    """The readable files the roll-up sums: one per agency and year, only the roll-up year's."""
+def _date_of(f: Any) -> str:
+    """The 成文日期 as ISO text ('' when absent or invalid), so that later dates sort later."""
+    date = getattr(f, "date", None)
+    return date if isinstance(date, str) and len(date) == 10 and date[4] == "-" else ""
+
+
+def _mtime_of(f: Any) -> float:
+    mtime = getattr(f, "mtime", None)
+    return float(mtime) if isinstance(mtime, int | float) and not isinstance(mtime, bool) else 0.0
+
+
+def time_text(mtime: Any) -> str | None:
+    """A file time (seconds) as local ``YYYY-MM-DD HH:MM:SS``; ``None`` when unknown."""
+    import datetime as dt
+
+    if not isinstance(mtime, int | float) or isinstance(mtime, bool) or mtime <= 0:
+        return None
+    return dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def keep_duplicate(same: Sequence[F]) -> tuple[F, str]:
+    """Which of two or more files of one agency and year to keep, and why (Chinese).
+
+    The later 成文日期 wins (the agency's latest version of its report), then
+    the later file time (the sheet sent last); only when both tie is the first
+    in path order kept, and the reason says so.
+    """
+    ordered = sorted(same, key=lambda f: f.rel)
+    best = max(ordered, key=lambda f: (_date_of(f), _mtime_of(f)))  # max keeps the first of equals
+    date, mtime = _date_of(best), _mtime_of(best)
+    others = [f for f in ordered if f is not best]
+    if date and all(_date_of(f) < date for f in others):
+        return best, f"成文日期（{date}）较晚"
+    if all(_mtime_of(f) < mtime for f in others if _date_of(f) == date):
+        tie = f"成文日期相同（{date}）" if date else "成文日期都未填写"
+        return best, f"{tie}，文件时间（{time_text(mtime) or '未知'}）较晚"
+    return best, "成文日期和文件时间都相同，按路径顺序保留第一份"
+
+
+def select(files: Sequence[FileLike], *, include_errors: bool = False) -> Selection:
+    """The readable files the roll-up sums: one per agency and year, only the roll-up year's, by default no errors."""
     groups = duplicate_groups(files)
     excluded: list[Excluded] = []
     dropped: set[str] = set()
+    kept: dict[str, str] = {}
     for same in groups:
-        first = same[0].rel
-        for f in same[1:]:
+        best, why = keep_duplicate(same)
+        kept[best.rel] = why
+        for f in same:
+            if f is best:
+                continue
             dropped.add(f.rel)
-            reason = f"与 {first} 是同一单位同一年度的报告，汇总只计入 {first}（路径排在前面的一份）"
+            reason = f"与 {best.rel} 是同一单位同一年度的报告，保留 {best.rel}（{why}）"
             excluded.append(Excluded(f.rel, f.agency, f.year, DUPLICATE, reason))
     candidates = [f for f in files if readable(f) and f.rel not in dropped]
     year = rollup_year(f.year for f in candidates)
@@ -205,8 +261,28 @@ def select(files: Sequence[FileLike]) -> Selection:
         said = f"为 {own} 年" if own is not None else "不明（未填写或无效）"
         reason = f"报告年度{said}，不是汇总年度 {year} 年"
         excluded.append(Excluded(f.rel, f.agency, f.year, OTHER_YEAR, reason))
-    excluded.sort(key=lambda e: (e.kind != DUPLICATE, e.rel))
-    return Selection(year=year, included=included, excluded=excluded, duplicate_groups=groups)
+    if not include_errors:
+        clean = []
+        for f in included:
+            if f.status != ERRORS:
+                clean.append(f)
+                continue
+            n = getattr(f, "errors", 0) or 0
+            reason = (
+                f"有 {n} 个错误，数字未经核实，未计入合计（修正后重新运行；或用 --include-errors 计入，汇总将标为草稿）"
+            )
+            excluded.append(Excluded(f.rel, f.agency, f.year, HAS_ERRORS, reason))
+        included = clean
+    order = {DUPLICATE: 0, HAS_ERRORS: 1, OTHER_YEAR: 2}
+    excluded.sort(key=lambda e: (order.get(e.kind, 9), e.rel))
+    return Selection(
+        year=year,
+        included=included,
+        excluded=excluded,
+        duplicate_groups=groups,
+        kept=kept,
+        include_errors=include_errors,
+    )
 
 
 def rollup(reports: Iterable[Report], format_id: str = DEFAULT_FORMAT) -> Rollup:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding
 from . import FAILED, OK, WARNINGS
-from .manifest import Manifest
 from .results import FileOutcome, batch_finding, finding_to_dict
 from .summary import STATUS_LABEL, key_figure_values
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from .manifest import Manifest
+    from .rollup import Selection
 
 
 @dataclass
@@ -30,9 +35,15 @@ class FileRow:
     findings: list[Finding] = field(default_factory=list)
     tables: dict[str, list[list[Any]]] | None = None
     elapsed: float | None = None
+    #: The 成文日期 (ISO) and the input file's modification time (seconds): which of two sheets is kept.
+    date: str | None = None
+    mtime: float | None = None
+    #: Phone and e-mail as the sheet gives them.
+    contact: dict[str, str] = field(default_factory=dict)
+    template_version: str | None = None
 
     @classmethod
-    def of(cls, outcome: FileOutcome) -> FileRow:
+    def of(cls, outcome: FileOutcome, mtime: float | None = None) -> FileRow:
         findings = list(outcome.findings)
         counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")}
         message = outcome.message
@@ -52,6 +63,10 @@ class FileRow:
             findings=findings,
             tables=outcome.tables,
             elapsed=outcome.elapsed,
+            date=outcome.date,
+            mtime=mtime,
+            contact=dict(outcome.contact),
+            template_version=outcome.template_version,
         )
 
     def to_json(self, *, in_rollup: bool) -> dict[str, Any]:
@@ -72,30 +87,35 @@ class FileRow:
         }
 
 
-def file_rows(inputs: list[str], manifest: Manifest) -> list[FileRow]:
-    """A row per input, from its manifest entry (an input never finished is ``failed``)."""
+def file_rows(inputs: list[str], manifest: Manifest, path_of: Callable[[str], Path] | None = None) -> list[FileRow]:
+    """A row per input, from its manifest entry (an input never finished is ``failed``); file times via ``path_of``."""
     rows = []
     for rel in inputs:
         entry = manifest.get(rel)
-        if entry:
-            outcome = FileOutcome.from_json(dict(entry["result"], rel=rel))
-        else:
-            outcome = FileOutcome(rel, message="未处理（批处理被中断？）")
-        rows.append(FileRow.of(outcome))
+        outcome = entry.result if entry else FileOutcome(rel, message="未处理（批处理被中断？）")
+        rows.append(FileRow.of(outcome, _mtime(path_of(rel)) if path_of is not None else None))
     return rows
 
 
-def flag_duplicates(groups: list[list[FileRow]]) -> None:
-    """Two files for one agency and year: a warning on each (both are compiled; the roll-up takes the first)."""
-    for same in groups:
-        first = same[0].rel
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def flag_duplicates(chosen: Selection) -> None:
+    """Two files for one agency and year: a warning on each naming the one kept and why (both are compiled)."""
+    for same in chosen.duplicate_groups:
+        kept = next(f for f in same if f.rel in chosen.kept)
+        why = chosen.kept[kept.rel]
         year = same[0].year
         year = f"{year}年" if isinstance(year, int) and not isinstance(year, bool) else "（年度不明）"
         for f in same:
             others = "、".join(g.rel for g in same if g is not f)
             message = (
                 f"“{f.agency}”{year}的报告有 {len(same)} 份（另见：{others}）；"
-                f"汇总只计入 {first}。请确认保留哪一份，删除或移走其余的后重新运行。"
+                f"保留 {kept.rel}（{why}），只有它计入汇总。如保留的不对，请删除或移走其余的后重新运行。"
             )
             f.findings = [batch_finding("DUPLICATE_AGENCY", message), *f.findings]
             f.warnings += 1

@@ -12,8 +12,13 @@ duplicates (``rows``) → write ``汇总.xlsx`` (``summary``) and the roll-up
 report (``rollup_report``) → the JSON summary (``summary_json``).
 
 Duplicates (two readable files of one agency and year) get a
-``DUPLICATE_AGENCY`` warning; both are compiled, and the roll-up sums only the
-first in path order (see ``rollup.select``). Outputs only ever appear by
+``DUPLICATE_AGENCY`` warning saying which file was kept and why; both are
+compiled, and the roll-up sums only the kept one (later 成文日期, then later
+file time: see ``rollup.select``). The roll-up sums only sheets without errors
+unless ``include_errors`` (``rollup_report`` checks the roll-up before writing
+it). With a roster, the round's status (``status.round_status``) is the first
+sheet of 汇总.xlsx and ``round`` in the JSON; every agency with problems gets a
+feedback packet (``feedback``). Outputs only ever appear by
 rename, and the manifest only ever names files that exist under that name, so
 a batch killed at any instant leaves complete outputs and the next run carries
 on. What is shown on the console lives in ``display``; printing the final
@@ -22,34 +27,39 @@ table and the JSON is the front-end's (``compiler.cli.batch``).
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..util.files import write_error_message
+from ..util.text import display_text
 from . import ERRORS, FAILED, UNREADABLE
 from .cleanup import WORK_DIR, OutputRemover, fresh_staging, remove_work_dir
 from .discover import Discovery, discover
-from .display import BatchProgress, display_text, make_console, plain_text
 from .execution import run_planned
+from .feedback import Packets, write_feedback
 from .lock import LOCK_NAME, OutputLock
 from .manifest import Manifest
-from .options import BatchAbort, BatchOptions, check_options, check_output_dir
+from .options import BatchAbort, BatchOptions, check_options, check_output_dir, read_roster_entries
 from .placing import OutputPlacer
 from .plan import BATCH_VERSION, make_plan
-from .pool import PoolStats
 from .previous import PREVIOUS_CACHE, PreviousYear, load_previous_year
+from .progress import Progress, Quiet
 from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
 from .rows import FileRow, file_rows, flag_duplicates
 from .signals import Interrupted, install_sigterm, restore_signals
+from .status import RoundStatus, round_status
 from .summary import SUMMARY_NAME, write_summary
 from .summary_json import RunFacts, summary_json
 from .tasks import WorkerConfig
+
+if TYPE_CHECKING:
+    from .pool import PoolStats
+    from .results import FileOutcome
 
 
 @dataclass
@@ -60,6 +70,9 @@ class BatchOutcome:
     summary: dict[str, Any] | None
     files: list[FileRow]
     found: Discovery
+    #: Chinese messages for the user beside the summary (an output that could not be removed or written,
+    #: the interruption); the front-end shows them.
+    warnings: list[str] = field(default_factory=list)
 
 
 def default_work() -> Callable[..., Any]:
@@ -74,25 +87,38 @@ class Batch:
 
     ``work`` is the pool's work function (``worker.process``); tests pass a
     module-level wrapper to inject faults into the worker processes.
+    ``progress`` hears about each step (the CLI shows it); the batch itself never prints.
     """
 
-    def __init__(self, opts: BatchOptions, *, work: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self, opts: BatchOptions, *, work: Callable[..., Any] | None = None, progress: Progress | None = None
+    ) -> None:
         self.opts = opts
         self.work = work or default_work()
-        self.err = make_console(sys.stderr)
+        self.progress: Progress = progress or Quiet()
         self.started = time.monotonic()
         self.manifest = Manifest(opts.out_dir)
         self.placer = OutputPlacer(opts.out_dir, self.manifest)
-        self.remover = OutputRemover(opts.out_dir, lambda text: self.err.print(plain_text(text)))
+        self.warnings: list[str] = []
+        self.remover = OutputRemover(opts.out_dir, self.warnings.append)
         self.lock = OutputLock(opts.out_dir)
         self.previous = PreviousYear()
         self.reused = 0
         self.pool_stats: PoolStats | None = None
+        self.roster_entries: list[Any] | None = None
 
     # -------------------------------------------------------------- setup
     def _prepare(self) -> Discovery:
         opts = self.opts
         check_options(opts)
+        if opts.roster is not None:
+            self.roster_entries = read_roster_entries(opts.roster)
+        if "pdf" in opts.formats:
+            from ..util.fonts import substitution_notice
+
+            notice = substitution_notice()
+            if notice:
+                self.warnings.append(notice)
         try:
             found = discover(opts.in_dir, exclude=opts.out_dir)
         except OSError as exc:
@@ -126,7 +152,9 @@ class Batch:
             self.manifest.load()
             self.remover.remove_stale(self.manifest, set(found.inputs))
             if self.remover.removed:
-                self._note(f"已删除 {len(self.remover.removed)} 个过时的输出文件（对应的填报表已不在输入目录中）")
+                self.progress.note(
+                    f"已删除 {len(self.remover.removed)} 个过时的输出文件（对应的填报表已不在输入目录中）"
+                )
             self.manifest.compact(keep=set(found.inputs))
             staging = fresh_staging(opts.out_dir)
             self.placer.init_groups(found.inputs)
@@ -138,7 +166,7 @@ class Batch:
                     work=self.work,
                     jobs=opts.jobs,
                     timeout=opts.timeout,
-                    note=self._note,
+                    note=self.progress.note,
                 )
             plan = make_plan(
                 found,
@@ -149,15 +177,14 @@ class Batch:
                 out_dir=opts.out_dir,
             )
             self.reused = plan.reused
-            progress = BatchProgress(opts.progress, total=len(found.inputs), done=plan.reused, err=self.err)
             if plan.reused:
-                progress.note(f"{plan.reused} 个文件自上次运行以来未改变，沿用已有结果（--force 可全部重做）")
+                self.progress.note(f"{plan.reused} 个文件自上次运行以来未改变，沿用已有结果（--force 可全部重做）")
             self.pool_stats = run_planned(
                 plan.todo,
                 found,
                 manifest=self.manifest,
                 placer=self.placer,
-                progress=progress,
+                progress=self.progress,
                 work=self.work,
                 config=self._config(staging),
                 jobs=opts.jobs,
@@ -168,10 +195,10 @@ class Batch:
             return self._finish(found)
         except (KeyboardInterrupt, Interrupted):
             done = sum(1 for rel in found.inputs if rel in self.manifest.entries)
-            self.err.print(
-                plain_text(f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。")
+            self.warnings.append(
+                f"已中断：{done}/{len(found.inputs)} 个文件已完成并记录；重新运行同一命令将从中断处继续。"
             )
-            return BatchOutcome(EXIT_INTERRUPTED, None, [], found)
+            return BatchOutcome(EXIT_INTERRUPTED, None, [], found, self.warnings)
         except OSError as exc:
             raise BatchAbort(
                 f"{write_error_message(opts.out_dir, exc)}已完成的文件不受影响，解决后重新运行即可继续。"
@@ -185,9 +212,10 @@ class Batch:
     # -------------------------------------------------------------- finish
     def _finish(self, found: Discovery) -> BatchOutcome:
         opts = self.opts
-        files = file_rows(found.inputs, self.manifest)
-        chosen = select(files)
-        flag_duplicates(chosen.duplicate_groups)
+        files = file_rows(found.inputs, self.manifest, found.path)
+        chosen = select(files, include_errors=opts.include_errors)
+        flag_duplicates(chosen)
+        status = round_status(self.roster_entries or [], files)
         acc = Rollup()
         with_errors = 0
         for f in chosen.included:
@@ -204,9 +232,10 @@ class Batch:
                 skipped=[*found.skipped, *self.previous.problems],
                 formats=opts.formats,
                 name=opts.rollup_name,
+                status=status if self.roster_entries is not None else None,
             )
         except OSError as exc:  # full disk, folder gone read-only: the reports written so far stay valid
-            self.err.print(plain_text(write_error_message(summary_path, exc)))
+            self.warnings.append(write_error_message(summary_path, exc))
             summary_failed = True
         else:
             summary_failed = False
@@ -219,8 +248,10 @@ class Batch:
             manifest=self.manifest,
             taken=self.placer.taken,
             remover=self.remover,
-            warn=lambda text: self.err.print(plain_text(text)),
+            warn=self.warnings.append,
+            force=opts.force,
         )
+        packets = self._feedback(status, files, found)
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed else exit_code(files, found)
         facts = RunFacts(
@@ -244,11 +275,30 @@ class Batch:
             summary_path=summary_path,
             code=code,
         )
-        return BatchOutcome(code, doc, files, found)
+        if self.roster_entries is not None:
+            doc["round"] = status.to_json()
+        doc["feedback"] = {"folders": packets.folders, "mail_merge": packets.mail_merge, "problems": packets.problems}
+        return BatchOutcome(code, doc, files, found, self.warnings)
 
-    def _note(self, text: str) -> None:
-        if self.opts.progress:
-            self.err.print(plain_text(text))
+    def _feedback(self, status: RoundStatus, files: list[FileRow], found: Discovery) -> Packets:
+        """Feedback packets for every agency with problems (see ``feedback``); a failure is reported, not raised."""
+        import datetime as dt
+
+        today = dt.date.today()
+        try:
+            return write_feedback(
+                self.opts.out_dir,
+                status,
+                files,
+                found.path,
+                deadline=self.opts.deadline,
+                return_to=self.opts.return_to,
+                sender=self.opts.rollup_name,
+                date=f"{today.year}年{today.month}月{today.day}日",
+            )
+        except OSError as exc:
+            self.warnings.append(f"反馈材料未能全部生成：{write_error_message(self.opts.out_dir, exc)}")
+            return Packets()
 
 
 def exit_code(files: list[FileRow], found: Discovery) -> int:
@@ -258,10 +308,10 @@ def exit_code(files: list[FileRow], found: Discovery) -> int:
     return EXIT_PROBLEMS if bad or unread_sheets else EXIT_OK
 
 
-def iter_results(out_dir: Path) -> Iterator[dict[str, Any]]:
+def iter_results(out_dir: Path) -> Iterator[FileOutcome]:
     """The manifest's file results (for tools and tests)."""
     for entry in Manifest(out_dir).load().entries.values():
-        yield entry["result"]
+        yield entry.result
 
 
 __all__ = [

@@ -21,15 +21,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from ..findings import SEVERITY_LABEL, tidy
-from ..schema import Schema, Table, get_schema
-from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULTS_FIRST, T3_RESULTS_LAST
+from ..schema import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    Schema,
+    Table,
+    get_schema,
+)
 from ..util.files import write_atomic
-from .rollup import DUPLICATE, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
+from .rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR, ROLLUP_TITLE, Rollup, Selection
+from .status import MISSING, STATUS_LABELS, STATUS_MEANING, RoundStatus
 
 if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
     from .rows import FileRow
 
 
@@ -43,6 +54,7 @@ class SkippedLike(Protocol):
 
 
 SUMMARY_NAME = "汇总.xlsx"
+SHEET_STATUS = "报送情况"
 SHEET_FILES = "文件汇总"
 SHEET_FINDINGS = "问题清单"
 SHEET_ROLLUP = "全辖区合计"
@@ -76,18 +88,27 @@ class KeyFigure:
 def key_figures(schema: Schema | None = None) -> tuple[KeyFigure, ...]:
     """Applications received, carried in and out (table 3 总计 column), reviews and lawsuits (table 4 总计)."""
     schema = schema or get_schema()
-    t3, t4 = schema.table("t3"), schema.table("t4")
-    t3_total = [row[-1] for row in t3.rows]
-    t4_total = [row[-1] for row in t4.rows]
-    # The header spanning the lawsuit groups ("行政诉讼") names the sum of their totals.
-    lawsuit_col = len(t4.rows[0])
-    lawsuit = next(c.text for c in t4.grid if c.role == "header" and c.row == 0 and c.col == lawsuit_col)
-    return (
-        KeyFigure(t3_total[T3_NEW - 1].name, (t3_total[T3_NEW - 1].key,)),
-        KeyFigure(t3_total[T3_CARRIED_IN - 1].name, (t3_total[T3_CARRIED_IN - 1].key,)),
-        KeyFigure(t3_total[T3_CARRIED_OUT - 1].name, (t3_total[T3_CARRIED_OUT - 1].key,)),
-        KeyFigure(t4_total[0].name, (t4_total[0].key,)),
-        KeyFigure(f"{lawsuit}{t4_total[0].col_label}", tuple(f.key for f in t4_total[1:])),
+    figures = [
+        KeyFigure(schema.figure(key).name, (key,))
+        for role in (ROLE_NEW, ROLE_CARRIED_IN, ROLE_CARRIED_OUT, ROLE_REVIEWS)
+        if (key := schema.role_total(role)) is not None
+    ]
+    lawsuits = schema.role_totals(ROLE_LAWSUITS)
+    if lawsuits:
+        # the header spanning the lawsuit groups ("行政诉讼") names the sum of their totals
+        first = schema.figure(lawsuits[0])
+        figures.append(
+            KeyFigure(f"{_spanning_header(schema.table(first.table), first.key)}{first.col_label}", lawsuits)
+        )
+    return tuple(figures)
+
+
+def _spanning_header(table: Table, key: str) -> str:
+    """The top header over a figure's grid column (``行政诉讼`` over the lawsuit groups)."""
+    col = next(c.col for c in table.grid if c.key == key)
+    top = min(c.row for c in table.grid if c.role == "header")
+    return next(
+        (c.text for c in table.grid if c.role == "header" and c.row == top and c.col <= col < c.col + c.colspan), ""
     )
 
 
@@ -122,13 +143,16 @@ def key_figure_values(tables: Mapping[str, Any] | None, schema: Schema | None = 
 def outcome_groups(schema: Schema | None = None) -> list[tuple[str, list[str]]]:
     """Table 3's result rows grouped by their second-level label (予以公开 … 其他处理), total-column keys."""
     schema = schema or get_schema()
-    t3 = schema.table("t3")
+    results = schema.role_totals(ROLE_RESULTS)
+    if not results:
+        return []
+    t3 = schema.table(schema.figure(results[0]).table)
     groups = []
     for cell in t3.grid:
         if cell.role != "label" or cell.col != 1:
             continue
         first = cell.row - t3.header_rows + 1  # JSON row
-        if not T3_RESULTS_FIRST <= first <= T3_RESULTS_LAST:
+        if first < 1 or first > len(t3.rows) or t3.rows[first - 1][-1].key not in results:
             continue
         rows = range(first, first + cell.rowspan)
         groups.append((_group_name(cell.text), [t3.rows[r - 1][-1].key for r in rows]))
@@ -194,12 +218,16 @@ def write_summary(
     skipped: Sequence[SkippedLike] = (),
     formats: Sequence[str] = ("docx",),
     name: str | None = None,
+    status: RoundStatus | None = None,
 ) -> Path:
     """Write the summary workbook atomically.
 
     ``files``: one ``FileRow`` per input (outputs are names relative to the
     workbook's folder). ``selection``: which files ``rollup`` summed and which
     it left out (``rollup.select``). ``skipped``: files left out of the run.
+    ``status``: the round's status by roster agency (``status.round_status``),
+    written as the first sheet. Every sheet prints on A4 landscape, one page
+    wide, with its header rows repeated.
     """
     schema = rollup.schema
     path = Path(path)
@@ -211,17 +239,103 @@ def write_summary(
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     fmt = _Formats(wb)
+    if status is not None:
+        _status_sheet(wb.add_worksheet(SHEET_STATUS), fmt, status)
     _files_sheet(wb.add_worksheet(SHEET_FILES), fmt, files, formats, schema)
     _findings_sheet(wb.add_worksheet(SHEET_FINDINGS), fmt, files)
     ws_rollup = wb.add_worksheet(SHEET_ROLLUP)
     ws_data = wb.add_worksheet(SHEET_CHART_DATA)
     bottom = _rollup_sheet(ws_rollup, fmt, rollup, rollup_errors, name, selection)
-    _charts(wb, ws_rollup, ws_data, fmt, files, rollup, bottom + 2)
+    # The charts show exactly what the roll-up sums.
+    summed = selection.included if selection is not None else files
+    _charts(wb, ws_rollup, ws_data, fmt, summed, rollup, bottom + 2)
     _excluded_sheet(wb.add_worksheet(SHEET_EXCLUDED), fmt, selection)
     _skipped_sheet(wb.add_worksheet(SHEET_SKIPPED), fmt, skipped)
+    for ws in wb.worksheets():
+        if ws.name != SHEET_ROLLUP:  # the roll-up sets its own (no single header row)
+            _print_setup(ws, header_rows=_HEADER_ROWS.get(ws.name, 1))
     wb.close()
     write_atomic(path, buffer.getvalue())
     return path
+
+
+#: Header rows repeated on every printed page, by sheet (default 1).
+_HEADER_ROWS = {SHEET_STATUS: 3}
+
+
+def _print_setup(ws: Worksheet, *, header_rows: int = 1) -> None:
+    """A4 landscape, one page wide, header rows repeated on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, header_rows - 1)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def _status_sheet(ws: Worksheet, fmt: _Formats, status: RoundStatus) -> None:
+    """The round at a glance: every roster agency with its status, problems, file, time and contacts."""
+    headers = [
+        "序号",
+        "单位名称",
+        "状态",
+        "问题数",
+        "错误",
+        "警告",
+        "文件",
+        "文件时间",
+        "联系人",
+        "联系电话",
+        "电子邮箱",
+        "说明",
+    ]
+    widths = [5, 24, 9, 7, 6, 6, 28, 18, 9, 14, 22, 48]
+    counts = status.counts()
+    summary = "；".join(f"{label} {n}" for label, n in counts.items() if n or label in ("未报送", "通过"))
+    _text(ws, 0, 0, f"报送情况（名单共 {len(status.agencies)} 个单位：{summary}）", fmt.title)
+    meaning = " ".join(f"{label}：{STATUS_MEANING[k]}" for k, label in STATUS_LABELS.items())
+    ws.merge_range(1, 0, 1, len(headers) - 1, "", fmt.note)
+    _text(ws, 1, 0, meaning, fmt.note)
+    ws.set_row(1, 15 * max(1, math.ceil(_text_width(meaning) / sum(widths))) + 4)
+    for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(2, c, h, fmt.header)
+        ws.set_column(c, c, w)
+    r = 2
+    for n, a in enumerate(status.agencies, start=1):
+        r += 1
+        _status_row(ws, fmt, r, n, a, widths)
+    if status.not_on_roster:
+        r += 2
+        _text(ws, r, 0, f"不在名单中的单位（{len(status.not_on_roster)} 个，请核对单位名称或名单）", fmt.section)
+        for n, a in enumerate(status.not_on_roster, start=1):
+            r += 1
+            _status_row(ws, fmt, r, n, a, widths)
+    ws.freeze_panes(3, 2)
+    ws.autofilter(2, 0, max(3, 2 + len(status.agencies)), len(headers) - 1)
+
+
+def _status_row(ws: Worksheet, fmt: _Formats, r: int, n: int, a: Any, widths: Sequence[float]) -> None:
+    ws.write_number(r, 0, n, fmt.text)
+    _text(ws, r, 1, a.agency, fmt.wrap)
+    look = fmt.status.get("errors" if a.status == MISSING else a.status)
+    ws.write_string(r, 2, a.label, look)
+    if a.status != MISSING:
+        ws.write_number(r, 3, a.problems, fmt.text)
+        ws.write_number(r, 4, a.errors, fmt.text)
+        ws.write_number(r, 5, a.warnings, fmt.text)
+    _text(ws, r, 6, a.file or "", fmt.wrap)
+    _text(ws, r, 7, a.file_time or "", fmt.text)
+    _text(ws, r, 8, a.person or "", fmt.text)
+    _text(ws, r, 9, a.phone or "", fmt.text)
+    _text(ws, r, 10, a.email or "", fmt.text)
+    note = a.message
+    if a.other_files:
+        note = f"另有 {len(a.other_files)} 份：{'、'.join(a.other_files[:3])}。{note}"
+    _text(ws, r, 11, note, fmt.wrap)
+    # Excel grows a wrapped row when it opens the file, LibreOffice does not: give it the height.
+    wrapped = ((1, a.agency), (6, a.file or ""), (11, note))
+    lines = max(math.ceil(_text_width(text) / max(widths[c] - 1, 2.0)) for c, text in wrapped)
+    if lines > 1:
+        ws.set_row(r, 14 * lines + 2)
 
 
 def _files_sheet(
@@ -301,7 +415,13 @@ def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = 
     schema = rollup.schema
     year = selection.year if selection is not None else rollup.main_year
     which = f"{year}年度" if year is not None else ""
-    note = f"合计 {rollup.files} 份可读取的{which}报告（其中 {with_errors} 份存在错误，已一并计入）。"
+    if with_errors:
+        note = (
+            f"【草稿】合计 {rollup.files} 份可读取的{which}报告，其中 {with_errors} 份存在错误、数字未经核实，"
+            "已按 --include-errors 一并计入。"
+        )
+    else:
+        note = f"合计 {rollup.files} 份核查无错误的{which}报告。"
     years = [y for y in rollup.years if y != year]
     if selection is None and years:  # without a selection every year was summed: say so
         note += "年度：" + ", ".join(
@@ -312,7 +432,13 @@ def rollup_note(rollup: Rollup, with_errors: int, selection: Selection | None = 
     if selection is not None:
         dups = [e.rel for e in selection.excluded if e.kind == DUPLICATE]
         if dups:
-            note += f"重复报告 {len(dups)} 份未计入（同一单位同一年度有多份时只计路径排在前面的一份）：{_names(dups)}。"
+            note += (
+                f"重复报告 {len(dups)} 份未计入（同一单位同一年度有多份时保留成文日期较晚、"
+                f"其次文件时间较晚的一份）：{_names(dups)}。"
+            )
+        bad = [e.rel for e in selection.excluded if e.kind == HAS_ERRORS]
+        if bad:
+            note += f"有错误的报告 {len(bad)} 份未计入：{_names(bad)}。"
         others = [e for e in selection.excluded if e.kind == OTHER_YEAR]
         if others:
             by_year: dict[Any, int] = {}
@@ -350,6 +476,8 @@ def _rollup_sheet(
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     title = ROLLUP_TITLE.format(name=name) if name else "全辖区政府信息公开申请情况汇总（合计）"
+    if with_errors:
+        title += "（草稿）"
     _text(ws, 0, 0, title, fmt.title)
     note = rollup_note(rollup, with_errors, selection)
     ws.merge_range(1, 0, 1, len(widths) - 1, "", fmt.note)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
 from . import pool as pool_mod
-from .discover import Discovery
-from .previous import PreviousProblem
 from .rollup import DUPLICATE, OTHER_YEAR, Rollup, Selection
-from .rows import FileRow
+
+if TYPE_CHECKING:
+    from .discover import Discovery
+    from .previous import PreviousProblem
+    from .rows import FileRow
 
 
 @dataclass

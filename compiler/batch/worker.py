@@ -9,12 +9,12 @@ user's file may raise out of here: every problem becomes a status and a finding.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..check import check_report
-from ..findings import Finding
 from ..inputs import load_report
 from ..model import Report
 from ..read import UnreadableInput
@@ -24,7 +24,10 @@ from . import ERRORS, OK, UNREADABLE, WARNINGS
 from .names import choose_previous, output_stem
 from .pool import memory_limit_lifted
 from .results import FileOutcome, batch_finding, cut, plain
-from .tasks import PreviousEntry, PreviousTask, ReportTask, WorkerConfig
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from .tasks import PreviousEntry, PreviousTask, ReportTask, WorkerConfig
 
 
 def process(task: Any, config: WorkerConfig) -> dict[str, Any]:
@@ -65,6 +68,11 @@ def _check_and_compile(report: Report, task: ReportTask, config: WorkerConfig, o
     outcome.agency = cut(report.agency) if isinstance(report.agency, str) else None
     outcome.year = report.year if isinstance(report.year, int) else cut(report.year)
     outcome.template_version = report.origin.template_version
+    outcome.date = report.date.isoformat() if isinstance(report.date, dt.date) else None
+    contact = report.contact
+    outcome.contact = {
+        k: cut(v, 200) for k, v in (("phone", contact.phone), ("email", contact.email)) if isinstance(v, str) and v
+    }
     outcome.tables = {tid: [[plain(v) for v in row] for row in rows] for tid, rows in report.tables.items()}
     outcome.stem = output_stem(report.agency, report.year, Path(task["rel"]).stem)
     previous, outcome.prev = pick_previous(report, config.previous)
@@ -78,7 +86,8 @@ def _check_and_compile(report: Report, task: ReportTask, config: WorkerConfig, o
     staging = Path(config.staging)
     paths = {fmt: staging / f"{task['key']}.{fmt}" for fmt in ("docx", "html", "pdf")}
     try:
-        written = write_outputs(report, paths, config.formats, pdf_guard=memory_limit_lifted)
+        # forced through with errors: every page says 草稿
+        written = write_outputs(report, paths, config.formats, draft=errors > 0, pdf_guard=memory_limit_lifted)
     except MemoryError:
         raise
     except OutputFailed as exc:

@@ -154,7 +154,7 @@ def check_loaded(
     except Exception as exc:  # last year's file is unusable: check this year's without it
         prev = None
         reason = str(exc) if isinstance(exc, UnreadableInput) else f"上年报告无法读取（{type(exc).__name__}）"
-        extra.append(CATALOG["PREVIOUS_UNREADABLE"].at(f"{reason}；跨年核对未进行。"))
+        extra.append(CATALOG["PREVIOUS_UNREADABLE"].at(f"{reason.rstrip('。')}；跨年核对未进行。"))
     try:
         findings = check_report(report, prev, published=published, reporter=reporter)
         if extra:

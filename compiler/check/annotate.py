@@ -12,6 +12,7 @@ the template's cells).
 
 from __future__ import annotations
 
+import io
 import math
 import tempfile
 from collections.abc import Iterable
@@ -66,7 +67,11 @@ def annotate(result: FileResult, out_dir: Path, taken: set[Path] | None = None) 
             filled = write_template(Path(tmp) / "filled.xlsx", result.report)
             wb = _load(filled)
     mark(wb, result.findings, title=f"{src.name}：{_verdict(result)}")
-    write_atomic(target, wb.save)
+    # Saved in memory first: a disk that fills inside openpyxl's zip stream leaves a half-closed zip whose
+    # clean-up prints a traceback; our own write fails cleanly instead.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(target, buffer.getvalue())
     return target
 
 

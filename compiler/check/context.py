@@ -17,7 +17,7 @@ from ..compute import formula_order
 from ..findings import Finding, tidy
 from ..model import Report, Value
 from ..placeholders import format_number
-from ..schema import Figure, Rule, Schema, Table
+from ..schema import ROLE_DOCUMENTS, ROLE_RESULTS, ROLE_UNPAID_FEE, Figure, Rule, Schema, Table, YearLink
 from ..schema.workbook import SHEET_INFO, SHEET_NARRATIVE, CellRef, cell_map
 
 #: Two sums closer than this are equal (float noise in 万元 amounts).
@@ -38,14 +38,17 @@ class Layout:
     t2_triples: tuple[tuple[Figure, Figure, Figure], ...]
     #: The amount figures (行政事业性收费, 万元).
     amounts: tuple[Figure, ...]
-    #: Table 3 column keys by landmark row: t3[row][col-1].
-    t3: tuple[tuple[str, ...], ...]
-    #: Table 3 (六)2 (逾期未缴费) key in the 总计 column, found by its label.
-    unpaid_fee_total: str | None
-    #: Table 4 group totals, in printed order (行政复议, 直接起诉, 复议后起诉).
-    t4_totals: tuple[str, ...]
-    #: Table 3 result groups as printed (“不予公开” → its JSON rows), from the grid's row labels.
-    t3_groups: dict[str, tuple[int, ...]]
+    #: The 总计 key of each one-row role (``ROLE_NEW`` …) this format has.
+    totals: dict[str, str]
+    #: Figures that follow from last year's report.
+    year_links: tuple[YearLink, ...]
+    #: Result groups as printed (“不予公开” → the 总计 keys of its rows), from the grid's row labels.
+    result_groups: dict[str, tuple[str, ...]]
+
+    @property
+    def unpaid_fee_total(self) -> str | None:
+        """The 总计 key of the row of applicants who did not pay after a 收费通知."""
+        return self.totals.get(ROLE_UNPAID_FEE)
 
 
 _LAYOUTS: dict[str, Layout] = {}
@@ -56,22 +59,20 @@ def layout(schema: Schema) -> Layout:
     if cached is not None:
         return cached
     figures = schema.figures()
-    t2, t3 = schema.table("t2"), schema.table("t3")
+    by_key = {f.key: f for f in figures}
     sheets = [SHEET_INFO, SHEET_NARRATIVE, *(t.sheet for t in schema.tables)]
-    t3_keys = tuple(tuple(f.key for f in row) for row in t3.rows)
-    unpaid = next((row[-1].key for row in t3.rows if "收费通知" in row[-1].row_label), None)
+    totals = {role: total for role in schema.roles if (total := schema.role_total(role)) is not None}
     result = _LAYOUTS[schema.format_id] = Layout(
         figures=figures,
-        by_key={f.key: f for f in figures},
+        by_key=by_key,
         cells=dict(cell_map(schema)),
         formula_rules=tuple(formula_order(schema.formula_rules())),
         sheet_order={s: i for i, s in enumerate(sheets)},
-        t2_triples=tuple((row[0], row[1], row[2]) for row in t2.rows if len(row) == 3),
+        t2_triples=tuple((by_key[a], by_key[b], by_key[c]) for a, b, c in schema.role(ROLE_DOCUMENTS)),
         amounts=tuple(f for f in figures if f.kind == "amount"),
-        t3=t3_keys,
-        unpaid_fee_total=unpaid,
-        t4_totals=tuple(r.anchor for r in schema.rules if r.table == "t4" and r.is_total),
-        t3_groups=_t3_groups(t3),
+        totals=totals,
+        year_links=schema.year_links,
+        result_groups=_result_groups(schema, by_key),
     )
     return result
 
@@ -79,24 +80,34 @@ def layout(schema: Schema) -> Layout:
 _GROUP_LABEL = re.compile(r"（[一二三四五六七八九十]+）([^（]+)")
 
 
-def _t3_groups(table: Table) -> dict[str, tuple[int, ...]]:
-    """“（三）不予公开” spanning grid rows → {"不予公开": JSON rows}, read from the printed grid."""
-    groups: dict[str, tuple[int, ...]] = {}
+def _result_groups(schema: Schema, by_key: dict[str, Figure]) -> dict[str, tuple[str, ...]]:
+    """“（三）不予公开” spanning grid rows → {"不予公开": the 总计 keys of its result rows}."""
+    results = schema.role(ROLE_RESULTS)
+    if not results:
+        return {}
+    table: Table = schema.table(by_key[results[0][-1]].table)
+    total_by_row = {by_key[row[-1]].row: row[-1] for row in results}
+    groups: dict[str, tuple[str, ...]] = {}
     for cell in table.grid:
         m = _GROUP_LABEL.match(cell.text) if cell.role == "label" else None
         if m:
             first = cell.row - table.header_rows + 1
-            groups[m.group(1)] = tuple(range(first, first + cell.rowspan))
+            keys = tuple(total_by_row[r] for r in range(first, first + cell.rowspan) if r in total_by_row)
+            if keys:
+                groups[m.group(1)] = keys
     return groups
 
 
-# Landmark accessors (1-based JSON rows of gov-2021 table 3).
-def t3_key(lay: Layout, row: int, col: int) -> str:
-    return lay.t3[row - 1][col - 1]
+def single_figures(schema: Schema, lay: Layout) -> tuple[Figure, ...]:
+    """The one-figure rows of the documents' table (行政许可、处罚、强制 decisions and the fee amount)."""
+    documents = {k for row in schema.role(ROLE_DOCUMENTS) for k in row}
+    tables = {lay.by_key[k].table for k in documents}
+    return tuple(f for f in lay.figures if f.table in tables and f.key not in documents)
 
 
-def t3_total(lay: Layout, row: int) -> str:
-    return lay.t3[row - 1][-1]
+def role_total(lay: Layout, role: str) -> str | None:
+    """The 总计 key of a one-row role (``ROLE_NEW`` …), ``None`` when this format has none."""
+    return lay.totals.get(role)
 
 
 # ---------------------------------------------------------------------- values

@@ -13,8 +13,8 @@ import re
 import unicodedata
 
 from ..model import Report
-from ..schema.gov2021 import T3_CARRIED_IN, T3_NEW
-from .context import Context, flatten, is_number, part_title, show, t3_key, t3_total
+from ..schema import ROLE_CARRIED_IN, ROLE_LAWSUITS, ROLE_NEW, ROLE_REVIEWS
+from .context import Context, flatten, is_number, part_title, role_total, show, single_figures
 
 #: Two texts this similar (trigram Jaccard) are a copy.
 COPY_SIMILARITY = 0.9
@@ -71,7 +71,7 @@ def check_copied(ctx: Context, texts: dict[str, str], previous: Report) -> None:
 
 def _check_copied_tables(ctx: Context, previous: Report) -> None:
     prev = flatten(previous, ctx.lay)
-    skip = {t3_key(ctx.lay, T3_CARRIED_IN, c) for c in range(1, len(ctx.lay.t3[0]) + 1)}
+    skip = {k for row in ctx.schema.role(ROLE_CARRIED_IN) for k in row}
     skip |= {valid.key for _, _, valid in ctx.lay.t2_triples}
     compared = same = 0
     weight = 0.0
@@ -86,7 +86,7 @@ def _check_copied_tables(ctx: Context, previous: Report) -> None:
     if compared >= COPY_TABLE_MIN and same >= COPY_TABLE_SHARE * compared and weight >= COPY_TABLE_SUM:
         ctx.add(
             "COPIED_TABLES",
-            t3_total(ctx.lay, T3_NEW),
+            role_total(ctx.lay, ROLE_NEW),
             f"表二至表四中上年不为 0 的 {compared} 个数字有 {same} 个与上年报告完全相同（上年结转、现行有效除外）。"
             "请核对是否沿用了上年的数据，按本年度实际统计重新填写。",
         )
@@ -95,8 +95,9 @@ def _check_copied_tables(ctx: Context, previous: Report) -> None:
 def check_jumps(ctx: Context, previous: Report) -> None:
     """YOY_JUMP (notice) for the headline figures: 新收, (七)总计, the table-2 decisions and fee, table-4 totals."""
     prev = flatten(previous, ctx.lay)
-    keys = [t3_total(ctx.lay, T3_NEW), *ctx.lay.t4_totals]
-    keys += [row[0].key for row in ctx.schema.table("t2").rows if len(row) == 1]
+    new = role_total(ctx.lay, ROLE_NEW)
+    keys = [*([new] if new else []), *ctx.schema.role_totals(ROLE_REVIEWS), *ctx.schema.role_totals(ROLE_LAWSUITS)]
+    keys += [f.key for f in single_figures(ctx.schema, ctx.lay)]  # decisions, fee
     for key in keys:
         before = prev.get(key)
         if key in ctx.unknown or not is_number(before):

@@ -21,10 +21,31 @@ from functools import cache
 
 from ..imports.sections import parse_date_text
 from ..placeholders import find_unknown, substitute
-from ..schema import Schema
-from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW, T3_RESULT_TOTAL, T3_RESULTS_FIRST
+from ..schema import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_DOCUMENTS,
+    ROLE_FEE_STATEMENT,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULT_TOTAL,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    Schema,
+)
 from .agency import REPORTER_LABEL, classify, deadline, reporter_kind
-from .context import Context, Layout, close, layout, part_title, short_label, show, t3_key, t3_total, tidy
+from .context import (
+    Context,
+    Layout,
+    close,
+    layout,
+    part_title,
+    role_total,
+    short_label,
+    show,
+    single_figures,
+    tidy,
+)
 from .extract import CHANNEL, extract
 from .rules import int_year
 
@@ -222,88 +243,90 @@ class Target:
 
 @cache
 def narrative_targets(schema: Schema) -> dict[str, Target]:
-    """Concept → table cells, derived from the schema's rows, groups and columns."""
+    """Concept → table cells, derived from the schema's roles, its result groups and its columns.
+
+    A format without a figure simply has no target for it (nothing is compared).
+    """
     lay = layout(schema)
-    t2 = schema.table("t2")
-    total = len(lay.t3[0])
+    by_key = lay.by_key
 
-    def t3(rows: tuple[int, ...], cols: tuple[int, ...] = (total,)) -> tuple[str, ...]:
-        return tuple(t3_key(lay, r, c) for r in rows for c in cols)
+    def row(role: str) -> tuple[str, ...]:
+        rows = schema.role(role)
+        return rows[0] if len(rows) == 1 else ()
 
-    def t3_label(rows: tuple[int, ...], cols: tuple[int, ...] = (total,)) -> str:
-        cell = lay.cells[t3_key(lay, rows[0], cols[0])].a1
-        group = next((g for g, rs in lay.t3_groups.items() if rs == rows and len(rs) > 1), None)
-        if group:
-            row = f"“{group}”各项"
-        else:
-            row = "与".join(f"“{short_label(lay.by_key[t3_key(lay, r, cols[0])].row_label)}”" for r in rows)
-        if len(cols) > 1:
-            return f"表三{row}的法人或其他组织各列之和（{cell} 起）"
-        col = short_label(lay.by_key[t3_key(lay, rows[0], cols[0])].col_label)
-        return f"表三{row}的{col}（{cell}{' 等' if len(rows) > 1 else ''}）"
+    new, carried_in = row(ROLE_NEW), row(ROLE_CARRIED_IN)
+    results = schema.role(ROLE_RESULTS)
+    targets: dict[str, Target] = {}
 
-    def applications(code: str, what: str, rows: tuple[int, ...], *extra: tuple[int, ...]) -> Target:
-        return Target(code, what, tuple(t3(r) for r in (rows, *extra)), t3_label(rows))
+    def label(keys: tuple[str, ...], what: str) -> str:
+        fig = by_key[keys[0]]
+        table = schema.table(fig.table).sheet
+        return f"{table}{what}（{lay.cells[keys[0]].a1}{' 等' if len(keys) > 1 else ''}）"
 
-    def applicant(what: str, cols: tuple[int, ...]) -> Target:
-        return Target(
-            "NARR_APPLICANTS",
-            what,
-            (t3((T3_NEW,), cols), t3((T3_NEW, T3_CARRIED_IN), cols)),
-            t3_label((T3_NEW,), cols),
+    def total(code: str, concept: str, what: str, *alternatives: tuple[str, ...], named: str = "") -> None:
+        alternatives = tuple(a for a in alternatives if a)
+        if alternatives:
+            first = alternatives[0]
+            said = named or f"“{short_label(by_key[first[0]].row_label)}”的{short_label(by_key[first[0]].col_label)}"
+            targets[concept] = Target(code, what, alternatives, label(first, said))
+
+    if new and carried_in:
+        total("NARR_APPLICATIONS", "new", "本年新收申请", new[-1:])
+        total("NARR_APPLICATIONS", "received", "收到申请", new[-1:], (new[-1], carried_in[-1]))
+        total("NARR_CARRY_OVER", "carried_in", "上年结转", carried_in[-1:])
+        for concept, what, cols in (
+            ("natural", "自然人申请", (0,)),
+            ("legal", "法人或其他组织申请", tuple(range(1, len(new) - 1))),
+            ("commercial", "商业企业申请", (1,)),
+            ("research", "科研机构申请", (2,)),
+            ("public_interest", "社会公益组织申请", (3,)),
+            ("legal_service", "法律服务机构申请", (4,)),
+        ):
+            keys = tuple(new[c] for c in cols)
+            named = f"“{short_label(by_key[new[0]].row_label)}”的法人或其他组织各列之和" if len(cols) > 1 else ""
+            total("NARR_APPLICANTS", concept, what, keys, keys + tuple(carried_in[c] for c in cols), named=named)
+    total("NARR_CARRY_OVER", "carried_out", "结转下年度", row(ROLE_CARRIED_OUT)[-1:])
+    total("NARR_RESULTS", "done", "办结（答复）", row(ROLE_RESULT_TOTAL)[-1:])
+    if len(results) >= 2:
+        total("NARR_DISCLOSED", "disclosed", "予以公开", results[0][-1:])
+        total(
+            "NARR_DISCLOSED",
+            "disclosed_partial",
+            "予以公开及部分公开",
+            (results[0][-1], results[1][-1]),
+            named="“予以公开”与“部分公开”的总计",
         )
-
-    groups = lay.t3_groups
-    new, carried_in, carried_out, results = (T3_NEW,), (T3_CARRIED_IN,), (T3_CARRIED_OUT,), (T3_RESULT_TOTAL,)
-    targets = {
-        "new": applications("NARR_APPLICATIONS", "本年新收申请", new),
-        "received": applications("NARR_APPLICATIONS", "收到申请", new, (T3_NEW, T3_CARRIED_IN)),
-        "carried_in": applications("NARR_CARRY_OVER", "上年结转", carried_in),
-        "carried_out": applications("NARR_CARRY_OVER", "结转下年度", carried_out),
-        "done": applications("NARR_RESULTS", "办结（答复）", results),
-        "disclosed": applications("NARR_DISCLOSED", "予以公开", (T3_RESULTS_FIRST,)),
-        "disclosed_partial": applications(
-            "NARR_DISCLOSED", "予以公开及部分公开", (T3_RESULTS_FIRST, T3_RESULTS_FIRST + 1)
-        ),
-        "partial": applications("NARR_RESULTS", "部分公开", (T3_RESULTS_FIRST + 1,)),
-        "natural": applicant("自然人申请", (1,)),
-        "legal": applicant("法人或其他组织申请", tuple(range(2, total))),
-    }
+        total("NARR_RESULTS", "partial", "部分公开", results[1][-1:])
     for concept, group in (
         ("refused", "不予公开"),
         ("unavailable", "无法提供"),
         ("not_processed", "不予处理"),
         ("other_processing", "其他处理"),
     ):
-        targets[concept] = applications("NARR_RESULTS", group, groups[group])
-    for concept, col in (("commercial", 2), ("research", 3), ("public_interest", 4), ("legal_service", 5)):
-        targets[concept] = applicant(f"{short_label(lay.by_key[t3_key(lay, 1, col)].col_label)}申请", (col,))
-    reviews, direct, after_review = lay.t4_totals
-    t4_label = {k: f"表四“{short_label(lay.by_key[k].row_label)}”的总计（{lay.cells[k].a1}）" for k in lay.t4_totals}
-    targets["reviews"] = Target("NARR_REVIEWS", "行政复议", ((reviews,),), t4_label[reviews])
-    targets["lawsuits"] = Target(
-        "NARR_LAWSUITS", "行政诉讼", ((direct, after_review),), f"{t4_label[direct]}与{t4_label[after_review]}之和"
-    )
-    targets["reviews_lawsuits"] = Target("NARR_REVIEWS", "行政复议和行政诉讼", (lay.t4_totals,), "表四三组总计之和")
-    for (row_key, concept), row in (
-        (("rules", "made"), 0),
-        (("rules", "repealed"), 0),
-        (("rules", "valid"), 0),
-        (("normative", "made"), 1),
-        (("normative", "repealed"), 1),
-        (("normative", "valid"), 1),
-    ):
-        col = ("made", "repealed", "valid").index(concept)
-        fig = t2.rows[row][col]
-        targets[f"{concept}_{row_key}"] = Target(
-            "NARR_TABLE2", f"{fig.row_label}{short_label(fig.col_label)}", ((fig.key,),), _t2_label(lay, fig.key)
-        )
-    for concept, row in (("permits", 2), ("penalties", 3), ("coercion", 4), ("fee", 5)):
-        fig = t2.rows[row][0]
-        targets[concept] = Target(
-            "NARR_TABLE2", fig.row_label, ((fig.key,),), _t2_label(lay, fig.key), amount=fig.kind == "amount"
-        )
+        if group in lay.result_groups:
+            total("NARR_RESULTS", concept, group, lay.result_groups[group], named=f"“{group}”各项的总计")
+    reviews, lawsuits = schema.role_totals(ROLE_REVIEWS), schema.role_totals(ROLE_LAWSUITS)
+    total("NARR_REVIEWS", "reviews", "行政复议", reviews, named="“行政复议”的总计")
+    total("NARR_LAWSUITS", "lawsuits", "行政诉讼", lawsuits, named="“行政诉讼”各组总计之和")
+    total("NARR_REVIEWS", "reviews_lawsuits", "行政复议和行政诉讼", reviews + lawsuits, named="各组总计之和")
+    for made, repealed, valid in schema.role(ROLE_DOCUMENTS):
+        kind = "rules" if "规章" in by_key[made].row_label else "normative"
+        for concept, key in (("made", made), ("repealed", repealed), ("valid", valid)):
+            fig = by_key[key]
+            targets[f"{concept}_{kind}"] = Target(
+                "NARR_TABLE2", f"{fig.row_label}{short_label(fig.col_label)}", ((key,),), _t2_label(lay, key)
+            )
+    for fig in single_figures(schema, lay):  # decisions and the fee amount, by their printed label
+        decision = next((c for word, c in _DECISION_ROWS if word in fig.row_label), None)
+        if decision:
+            targets[decision] = Target(
+                "NARR_TABLE2", fig.row_label, ((fig.key,),), _t2_label(lay, fig.key), amount=fig.kind == "amount"
+            )
     return targets
+
+
+#: Table-2 rows quoted in the narrative, by the words of their printed label.
+_DECISION_ROWS = (("行政许可", "permits"), ("行政处罚", "penalties"), ("行政强制", "coercion"), ("收费", "fee"))
 
 
 def _t2_label(lay: Layout, key: str) -> str:
@@ -348,8 +371,8 @@ def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
 
 
 def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
-    new = t3_total(ctx.lay, T3_NEW)
-    if new in ctx.unknown or ctx.num(new) <= 0:
+    new = role_total(ctx.lay, ROLE_NEW)
+    if new is None or new in ctx.unknown or ctx.num(new) <= 0:
         return
     for key, text in texts.items():
         for pattern in _NO_APPLICATIONS:
@@ -369,7 +392,7 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
 
 def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
     """NARR_FEE_CHARGED and FEE_NOT_MENTIONED (section 六 speaks of 信息处理费; said elsewhere is enough)."""
-    s6 = next((p.key for p in ctx.schema.narrative if p.section == 6), None)
+    s6 = ctx.schema.role_total(ROLE_FEE_STATEMENT)
     if s6 and s6 in texts and not any(_FEE_WORD in text for text in texts.values()):
         ctx.add(
             "FEE_NOT_MENTIONED",

@@ -17,18 +17,17 @@ from dataclasses import dataclass
 from ..compute import sum_values
 from ..model import Report
 from ..read.values import number_in_text
-from ..schema import Figure, Rule
-from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT, T3_NEW
+from ..schema import ROLE_CARRIED_IN, ROLE_CARRIED_OUT, ROLE_NEW, VALID_YEARS, Figure, Rule
 from .agency import FEE_CEILING, LEVEL_LABEL, REPORTER_LABEL, classify, reporter_kind
 from .context import (
     Context,
     close,
     flatten,
     is_number,
+    role_total,
     short_label,
     show,
-    t3_key,
-    t3_total,
+    single_figures,
     term,
     tidy,
     typed_value,
@@ -432,7 +431,7 @@ def check_table2(ctx: Context) -> None:
 # ---------------------------------------------------------------------- fee
 def _decisions(ctx: Context) -> float:
     """行政许可 + 行政处罚 + 行政强制 decisions this year (the work a fee usually comes from); 0 if unknown."""
-    keys = [row[0].key for row in ctx.schema.table("t2").rows if len(row) == 1 and row[0].kind == "count"]
+    keys = [f.key for f in single_figures(ctx.schema, ctx.lay) if f.kind == "count"]
     if any(k in ctx.unknown for k in keys):
         return 0
     return sum(ctx.num(k) for k in keys)
@@ -496,8 +495,8 @@ def check_fee_units(ctx: Context, narrative_texts: dict[str, str]) -> None:
 # ---------------------------------------------------------------------- notices
 def check_carry_over_share(ctx: Context) -> None:
     """LARGE_CARRY_OVER: 四 above 30 % of 一 + 二 in the 总计 column."""
-    new, carried_in, out = (t3_total(ctx.lay, r) for r in (T3_NEW, T3_CARRIED_IN, T3_CARRIED_OUT))
-    if {new, carried_in, out} & ctx.unknown:
+    new, carried_in, out = (role_total(ctx.lay, r) for r in (ROLE_NEW, ROLE_CARRIED_IN, ROLE_CARRIED_OUT))
+    if new is None or carried_in is None or out is None or {new, carried_in, out} & ctx.unknown:
         return
     inflow = ctx.num(new) + ctx.num(carried_in)
     carried = ctx.num(out)
@@ -531,31 +530,37 @@ def check_previous(ctx: Context, previous: Report) -> bool:
         )
         return False
     prev = flatten(previous, ctx.lay)
-    for col in range(1, len(ctx.lay.t3[0]) + 1):
-        here, there = t3_key(ctx.lay, T3_CARRIED_IN, col), t3_key(ctx.lay, T3_CARRIED_OUT, col)
+    links = ctx.lay.year_links
+    for link in (link for link in links if link.is_copy):
+        here, there = link.key, link.previous
         if here in ctx.unknown or not (prev[there] is None or is_number(prev[there])):
             continue
         now, before = ctx.num(here), prev[there] or 0
         if not close(now, before):  # type: ignore[arg-type]
             fig = ctx.lay.by_key[here]
             ctx.add(
-                "CARRY_OVER_MISMATCH",
+                link.code,
                 here,
                 f"表三{where(fig)}为 {show(now)}，而上年报告的“{short_label(ctx.lay.by_key[there].row_label)}”同列为 {show(before)}。"
                 f"上年结转应等于上年的结转下年度，请核对（应为 {show(before)}）。",
                 expected=before,
                 actual=now,
             )
-    for made_f, repealed_f, valid_f in ctx.lay.t2_triples:
-        keys = (made_f.key, repealed_f.key, valid_f.key)
-        last_valid = prev[valid_f.key]
+    for link in (link for link in links if not link.is_copy):
+        made_f, valid_f = ctx.lay.by_key[link.plus[0]], ctx.lay.by_key[link.key]
+        keys = (link.key, *link.plus, *link.minus)
+        last_valid = prev[link.previous]
         if any(k in ctx.unknown for k in keys) or not (last_valid is None or is_number(last_valid)):
             continue
-        made, repealed, valid = (ctx.num(k) for k in keys)
+        made, repealed, valid = (
+            sum(ctx.num(k) for k in link.plus),
+            sum(ctx.num(k) for k in link.minus),
+            ctx.num(link.key),
+        )
         expected = tidy((last_valid or 0) + made - repealed)  # type: ignore[operator]
         if not close(valid, expected):
             ctx.add(
-                "T2_CONTINUITY",
+                link.code,
                 valid_f.key,
                 f"表二“{made_f.row_label}”现行有效件数为 {show(valid)}，但上年现行有效 {show(last_valid or 0)} "
                 f"+ 本年制发 {show(made)} − 本年废止 {show(repealed)} = {show(expected)}。"
@@ -566,8 +571,8 @@ def check_previous(ctx: Context, previous: Report) -> bool:
     return True
 
 
-#: Years accepted as a report year; anything else is reported as invalid.
-YEAR_RANGE = (1990, 2100)
+#: Years accepted as a report year (one range for the whole project); anything else is reported as invalid.
+YEAR_RANGE = VALID_YEARS
 
 
 def int_year(year: object) -> int | None:

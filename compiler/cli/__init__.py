@@ -15,9 +15,11 @@ from typing import Annotated
 import typer
 
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_UNUSABLE
+from .chinese import ChineseCommand, ChineseGroup, usage_error_message, version_text
 
 app = typer.Typer(
     name="nianbao",
+    cls=ChineseGroup,
     help="政府信息公开工作年度报告工具：分发填报模板、核查数据、生成 Word/HTML 报告、批量汇总。",
     no_args_is_help=True,
     add_completion=False,
@@ -25,29 +27,65 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="显示版本并退出。", is_eager=True, callback=_show_version)
+    ] = False,
+) -> None:
+    """政府信息公开工作年度报告工具：分发填报模板、核查数据、生成 Word/HTML 报告、批量汇总。"""
+
+
 #: The input kinds every command reads (``compiler.inputs.INPUT_KINDS``; kept literal so --help stays light).
-INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .txt/.md/.html/.docx"
+INPUTS = "填报表 .xlsx、报告 JSON 或已发布年报 .pdf/.txt/.md/.html/.docx"
 
 EXIT_CODES = "退出码：0 无错误（允许警告）；1 有文件存在错误；2 用法错误或文件无法读取。"
 
 
-@app.command(name="template")
+@app.command(cls=ChineseCommand, name="template")
 def template_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="输出文件（或使用 --roster 时的输出目录）")
     ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="预填并锁定的单位名称")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预填并锁定的报告年度")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列；须同时给出 --year）")
+    ] = None,
     from_: Annotated[Path | None, typer.Option("--from", help=f"上年报告（{INPUTS}），预填单位信息和上年结转")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="覆盖已存在的文件（缺省从不覆盖）")] = False,
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", help="报送截止日期（YYYY-MM-DD），印在“填报说明”顶部")
+    ] = None,
+    return_to: Annotated[
+        str | None, typer.Option("--return-to", help="报送方式（邮箱、地址等），印在“填报说明”顶部")
+    ] = None,
 ) -> None:
     """生成标准填报模板（xlsx）；--roster 为名单中每个单位各生成一份。"""
     from .template import run
 
-    raise typer.Exit(run(output=output, agency=agency, year=year, roster=roster, from_=from_))
+    raise typer.Exit(
+        run(
+            output=output,
+            agency=agency,
+            year=year,
+            roster=roster,
+            from_=from_,
+            overwrite=overwrite,
+            deadline=deadline,
+            return_to=return_to,
+        )
+    )
 
 
-@app.command(name="export")
+@app.command(cls=ChineseCommand, name="export")
 def export_command(
     file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSON 文件；缺省输出到屏幕")] = None,
@@ -69,7 +107,7 @@ ReporterOption = Annotated[
 ]
 
 
-@app.command(name="check", epilog=EXIT_CODES)
+@app.command(cls=ChineseCommand, name="check", epilog=EXIT_CODES)
 def check_command(
     files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
@@ -83,7 +121,11 @@ def check_command(
     raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
-@app.command(name="compile", epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。")
+@app.command(
+    cls=ChineseCommand,
+    name="compile",
+    epilog="退出码：0 已生成；1 存在错误未生成（可用 --force）；2 用法错误或文件无法读取。",
+)
 def compile_command(
     file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出 .docx 路径")] = None,
@@ -97,7 +139,9 @@ def compile_command(
     raise typer.Exit(run(file, output=output, formats=formats, force=force, style=style))
 
 
-@app.command(name="batch", epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。")
+@app.command(
+    cls=ChineseCommand, name="batch", epilog="退出码：0 全部通过；1 有文件存在错误或处理失败；2 输入目录不可用。"
+)
 def batch_command(
     in_dir: Annotated[Path, typer.Argument(help="收回的填报表所在目录（递归查找 .xlsx）")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出目录")],
@@ -109,6 +153,14 @@ def batch_command(
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出汇总")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="单个文件的处理时限（秒）")] = 60.0,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="本轮的单位名单（同 template --roster），列出未报送的单位")
+    ] = None,
+    include_errors: Annotated[
+        bool, typer.Option("--include-errors", help="有错误的报告也计入全辖区合计（合计标为草稿）")
+    ] = False,
+    deadline: Annotated[str | None, typer.Option("--deadline", help="反馈意见中的修改截止日期（YYYY-MM-DD）")] = None,
+    return_to: Annotated[str | None, typer.Option("--return-to", help="反馈意见中的报送方式（邮箱或地址）")] = None,
 ) -> None:
     """批量核查并生成整个目录的报告，输出汇总表和全辖区合计。"""
     from .batch import run
@@ -125,11 +177,15 @@ def batch_command(
             json_out=json_out,
             quiet=quiet,
             timeout=timeout,
+            roster=roster,
+            include_errors=include_errors,
+            deadline=deadline,
+            return_to=return_to,
         )
     )
 
 
-@app.command(name="import")
+@app.command(cls=ChineseCommand, name="import")
 def import_command(
     file: Annotated[Path, typer.Argument(help=INPUTS)],
     output: Annotated[
@@ -142,7 +198,7 @@ def import_command(
     raise typer.Exit(run_import(file, output))
 
 
-@app.command(name="audit", epilog=EXIT_CODES)
+@app.command(cls=ChineseCommand, name="audit", epilog=EXIT_CODES)
 def audit_command(
     files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
@@ -161,51 +217,52 @@ def audit_command(
     raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
-_BAD_VALUE_REASONS = (
-    ("integer", "应为整数"),
-    ("float", "应为数字"),
-    ("number", "应为数字"),
-    ("does not exist", "文件或文件夹不存在"),
+serve_app = typer.Typer(
+    name="serve",
+    cls=ChineseGroup,
+    help="网上报送：各单位通过专用链接上传填报表、立即看到核查结果、下载报告；汇总单位查看进度并下载全部材料。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
+app.add_typer(serve_app)
 
 
-def usage_error_message(exc: Exception) -> str:
-    """A command-line usage error in Chinese (Click's own messages are English).
+@serve_app.command("init", cls=ChineseCommand, epilog="退出码：0 已创建；2 用法错误、名单不可用或目录已被使用。")
+def serve_init(
+    directory: Annotated[Path, typer.Argument(help="新一轮报送的目录（不存在或为空）")],
+    roster: Annotated[Path, typer.Option("--roster", help="单位名单（.xlsx 或 .csv，含“单位名称”列）")],
+    year: Annotated[int, typer.Option("--year", help="报告年度，如 2025")],
+    deadline: Annotated[str | None, typer.Option("--deadline", help="报送截止日期 YYYY-MM-DD")] = None,
+    return_to: Annotated[str | None, typer.Option("--return-to", help="报送给谁（显示在各单位页面上）")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="PostgreSQL 地址 postgresql://…；缺省使用目录中的 SQLite")
+    ] = None,
+    rollup_name: Annotated[str | None, typer.Option("--rollup-name", help="汇总报告的名称，如 衢州市")] = None,
+) -> None:
+    """创建一轮网上报送：写入数据库、各单位填报表和 links.csv，并显示一次管理员令牌。"""
+    from .serve import run_init
 
-    Classes are recognised by name so this works with Typer's bundled Click
-    and with a separately installed one.
-    """
-    kinds = {cls.__name__ for cls in type(exc).__mro__}
-    hint = getattr(exc, "param_hint", None) or ""
-    param = getattr(exc, "param", None)
-    if not hint and param is not None:
-        hint = "/".join(getattr(param, "opts", None) or [getattr(param, "name", "") or ""])
-    if isinstance(hint, list | tuple):
-        hint = "/".join(hint)
-    if "MissingParameter" in kinds:
-        what = (
-            "参数"
-            if (getattr(exc, "param_type", None) or getattr(param, "param_type_name", "")) == "argument"
-            else "选项"
-        )
-        text = f"缺少{what} {hint}。"
-    elif "NoSuchOption" in kinds:
-        text = f"没有这个选项：{getattr(exc, 'option_name', '')}。"
-        possible = getattr(exc, "possibilities", None)
-        if possible:
-            text += f"是否想用：{'、'.join(sorted(possible))}？"
-    elif "BadParameter" in kinds:
-        detail = getattr(exc, "message", "") or ""
-        for english, chinese in _BAD_VALUE_REASONS:
-            if english in detail.lower():
-                detail = chinese
-                break
-        text = f"{hint} 的值无效：{detail}。"
-    else:
-        text = f"用法错误：{getattr(exc, 'message', '') or exc}"
-    ctx = getattr(exc, "ctx", None)
-    path = getattr(ctx, "command_path", None) or "nianbao"
-    return f"{text}\n运行“{path} --help”查看用法。"
+    raise typer.Exit(run_init(directory, roster, year, deadline, return_to, database, rollup_name))
+
+
+@serve_app.command("run", cls=ChineseCommand)
+def serve_run(
+    directory: Annotated[Path, typer.Argument(help="serve init 创建的目录")],
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    database: Annotated[
+        str | None, typer.Option("--database", help="PostgreSQL 地址（也可用环境变量 NIANBAO_DATABASE_URL）")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="服务进程数（多进程需 PostgreSQL 或共享目录）")] = 1,
+    max_upload_mb: Annotated[
+        int | None, typer.Option("--max-upload-mb", help="上传文件大小上限（MB），缺省 20")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", help="同时核查/生成的工作进程数，缺省为 CPU 核数")] = None,
+) -> None:
+    """启动网上报送服务（GET /healthz 返回 200）。"""
+    from .serve import run_serve
+
+    raise typer.Exit(run_serve(directory, host, port, database, workers, max_upload_mb, jobs))
 
 
 def main() -> None:
@@ -216,6 +273,9 @@ def main() -> None:
         code = app(standalone_mode=False)
     except Exception as exc:
         kinds = {cls.__name__ for cls in type(exc).__mro__}
+        if "NoArgsIsHelpError" in kinds and getattr(exc, "ctx", None) is not None:
+            print(exc.ctx.get_help())  # type: ignore[attr-defined]
+            sys.exit(EXIT_UNUSABLE)
         if "UsageError" in kinds:
             print(usage_error_message(exc), file=sys.stderr)
             sys.exit(EXIT_UNUSABLE)

@@ -6,9 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..batch.display import final_table, isatty, make_console, plain_text
 from ..commands.batch import run_batch
 from ..commands.errors import CommandError
+from .batch_display import BatchProgress, final_table, isatty, make_console, plain_text
 
 
 def run(
@@ -23,6 +23,10 @@ def run(
     json_out: bool = False,
     quiet: bool = False,
     timeout: float = 60.0,
+    roster: Path | None = None,
+    include_errors: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
 ) -> int:
     """Run a batch; returns the exit code (``compiler.exitcodes``)."""
     err = make_console(sys.stderr)
@@ -36,12 +40,18 @@ def run(
             previous=previous,
             rollup_name=rollup_name,
             timeout=timeout,
-            progress=None if quiet else ("rich" if isatty(sys.stderr) else "plain"),
+            progress=None if quiet else BatchProgress("rich" if isatty(sys.stderr) else "plain", err),
+            roster=roster,
+            include_errors=include_errors,
+            deadline=deadline,
+            return_to=return_to,
         )
     except CommandError as exc:
         err.print(plain_text(f"错误：{exc}"))
         return exc.exit_code
-    if outcome.summary is None:  # interrupted: the runner has said so
+    for warning in outcome.warnings:
+        err.print(plain_text(warning))
+    if outcome.summary is None:  # interrupted
         return outcome.code
     out = make_console(sys.stderr if json_out else sys.stdout)
     final_table(out, outcome.summary, outcome.files, outcome.found)

@@ -29,6 +29,8 @@ def run(
         err(problem)
     for path in result.written.values():
         print(f"已生成：{path}")
-    if result.errors and result.written:
-        err(f"注意：报告存在 {result.errors} 个错误，已按 --force 生成，发布前请修正。")
+    if result.font_notice:
+        err(result.font_notice)
+    if result.draft:
+        err(f"注意：报告存在 {result.errors} 个错误，已按 --force 生成并在每页标注“草稿”，发布前请修正。")
     return result.exit_code

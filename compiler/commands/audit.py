@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..check import FileResult, check_loaded
 from ..inputs import READABLE_TEXT, load_report
-from ..model import Report
 from .check import CheckRun, checked_reporter, run_checks
+
+if TYPE_CHECKING:
+    from ..model import Report
 
 
 def audit_file(path: str | Path, previous: Report | None = None, *, reporter: str | None = None) -> FileResult:

@@ -6,15 +6,18 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..check import FileResult, check_path
 from ..check.agency import reporter_kind
 from ..exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..inputs import READABLE_TEXT, load_previous
-from ..model import Report
 from ..read import UnreadableInput
 from ..util.files import write_error_message
 from .errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from ..model import Report
 
 
 @dataclass

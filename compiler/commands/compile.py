@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..check import check_report
 from ..exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
-from ..findings import Finding
 from ..inputs import load_report
-from ..model import Report
 from ..read import UnreadableInput
 from ..render.outputs import SUFFIXES, OutputFailed, parse_formats, write_outputs
 from ..render.pdf import OfficeUnavailable, PdfError
@@ -17,6 +16,10 @@ from ..render.style import StyleError, load_style
 from ..render.text import title_text
 from ..util.files import safe_filename, write_error_message
 from .errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from ..model import Report
 
 _KNOWN_OUTPUT_SUFFIXES = (".docx", ".html", ".htm", ".pdf")
 
@@ -34,6 +37,13 @@ class CompileResult:
     blocked: bool = False
     #: Chinese messages about outputs that could not be written (the others were).
     problems: list[str] = field(default_factory=list)
+    #: With a PDF written on a machine without the official fonts: which free faces stood in (Chinese).
+    font_notice: str | None = None
+
+    @property
+    def draft(self) -> bool:
+        """Written from figures with errors (``force``): every page says 草稿."""
+        return bool(self.written) and self.errors > 0
 
     @property
     def errors(self) -> int:
@@ -104,7 +114,7 @@ def compile_report(
         if _same_file(file, paths[fmt]):
             raise UsageError(f"输出文件“{paths[fmt]}”就是输入文件，不会覆盖输入；请用 -o 指定另一个文件名。")
     try:
-        result.written = write_outputs(report, paths, fmts, style=layout)
+        result.written = write_outputs(report, paths, fmts, style=layout, draft=result.errors > 0)
     except OutputFailed as exc:
         result.written = exc.written
         if isinstance(exc.cause, OfficeUnavailable | PdfError):
@@ -114,6 +124,10 @@ def compile_report(
             result.problems.append(write_error_message(exc.path, exc.cause))
         else:
             raise exc.cause from None  # our bug: let it surface as one
+    if "pdf" in result.written:
+        from ..util.fonts import substitution_notice
+
+        result.font_notice = substitution_notice()
     return result
 
 

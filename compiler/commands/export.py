@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..exitcodes import EXIT_OK, EXIT_PROBLEMS
 from ..findings import Finding, sort_key
 from ..inputs import load_report
-from ..model import Report
 from ..read import UnreadableInput
 from ..util.files import write_atomic, write_error_message
 from .errors import InputError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from ..model import Report
 
 
 @dataclass

@@ -8,7 +8,6 @@ from pathlib import Path
 from ..inputs import load_previous
 from ..model import Report
 from ..read import UnreadableInput
-from ..schema.gov2021 import T3_CARRIED_IN, T3_CARRIED_OUT
 from ..template.writer import YEAR_MAX, YEAR_MIN
 from ..util.files import write_error_message
 from .errors import InputError, OutputError, UsageError
@@ -36,19 +35,20 @@ class RosterResult:
     written: list[tuple[str, Path]]
     index: Path
     problems: list[str] = field(default_factory=list)
+    #: Files that already existed and were kept (no ``overwrite``): possibly filled sheets sent back.
+    kept: list[tuple[str, Path]] = field(default_factory=list)
 
 
 def carry_over(last: Report, report: Report) -> int:
-    """Copy last year's 四、结转下年度 into this year's 二、上年结转, column by column.
+    """Copy last year's figures that this year's copy (the schema's ``year_links``: 四、结转下年度 → 二、上年结转).
 
     Returns how many cells were copied; text or blank cells are not guessed.
     """
     copied = 0
-    for fig in report.schema.table("t3").rows[T3_CARRIED_IN - 1]:
-        source = last.schema.table("t3").rows[T3_CARRIED_OUT - 1][fig.col - 1].key
-        value = last.value(source)
-        if isinstance(value, int | float):
-            report.set_value(fig.key, value)
+    for link in report.schema.year_links:
+        value = last.value(link.previous) if link.is_copy else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            report.set_value(link.key, value)
             copied += 1
     return copied
 
@@ -82,6 +82,18 @@ def prefill_from_last(path: Path, agency: str | None, year: int | None) -> tuple
     return report, f"已从上年报告预填单位信息和“二、上年结转”（{copied} 个数字）"
 
 
+def check_deadline(deadline: str | None) -> str | None:
+    """``--deadline`` as ``YYYY-MM-DD`` (``None`` when not given); a ``UsageError`` when it is not a date."""
+    if deadline is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(deadline.strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"--deadline 应为日期，格式 YYYY-MM-DD（如 2026-01-20）：{deadline}") from None
+
+
 def _check_year(year: int | None) -> None:
     if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
         raise UsageError(f"报告年度应在 {YEAR_MIN} 至 {YEAR_MAX} 之间：{year}")
@@ -105,10 +117,23 @@ def _output_file(output: Path | None) -> Path:
     return output
 
 
-def roster_templates(roster: str | Path, output: str | Path | None = None, *, year: int | None = None) -> RosterResult:
-    """One personalised template per agency of ``roster`` (.xlsx/.csv) in ``output`` (a folder)."""
+def roster_templates(
+    roster: str | Path,
+    output: str | Path | None = None,
+    *,
+    year: int | None = None,
+    overwrite: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
+) -> RosterResult:
+    """One personalised template per agency of ``roster`` (.xlsx/.csv) in ``output`` (a folder).
+
+    ``year`` is required (it is prefilled and locked); existing files are kept unless ``overwrite``.
+    """
     from ..template.roster import RosterError, read_roster, write_roster_templates
 
+    if year is None:
+        raise UsageError("使用 --roster 时必须用 --year 指定报告年度（如 --year 2025），模板中的年度将预填并锁定。")
     _check_year(year)
     out_dir = Path(output) if output is not None else Path.cwd() / DEFAULT_ROSTER_DIR
     if out_dir.exists() and not out_dir.is_dir():
@@ -118,12 +143,14 @@ def roster_templates(roster: str | Path, output: str | Path | None = None, *, ye
     except RosterError as exc:
         raise InputError(str(exc)) from exc
     try:
-        result = write_roster_templates(parsed, out_dir, year)
+        result = write_roster_templates(
+            parsed, out_dir, year, overwrite=overwrite, deadline=deadline, return_to=return_to
+        )
     except OSError as exc:
         raise OutputError(write_error_message(out_dir, exc)) from exc
     except RosterError as exc:
         raise InputError(str(exc)) from exc
-    return RosterResult(out_dir, list(result.written), result.index, list(parsed.problems))
+    return RosterResult(out_dir, list(result.written), result.index, list(parsed.problems), list(result.kept))
 
 
 def template(
@@ -133,14 +160,23 @@ def template(
     year: int | None = None,
     roster: str | Path | None = None,
     from_: str | Path | None = None,
+    overwrite: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
 ) -> TemplateResult | RosterResult:
-    """Write the template ``nianbao template`` describes; raises a ``CommandError`` when it cannot."""
+    """Write the template ``nianbao template`` describes; raises a ``CommandError`` when it cannot.
+
+    An existing file is never replaced without ``overwrite``; ``deadline`` (``YYYY-MM-DD``) and
+    ``return_to`` head the instructions sheet.
+    """
     _check_year(year)
+    deadline = check_deadline(deadline)
+    return_to = (return_to or "").strip() or None
     agency = agency.strip() if agency else None
     if roster is not None:
         if agency or from_ is not None:
             raise UsageError("--roster 不能与 --agency 或 --from 同时使用。")
-        return roster_templates(roster, output, year=year)
+        return roster_templates(roster, output, year=year, overwrite=overwrite, deadline=deadline, return_to=return_to)
     target = _output_file(Path(output) if output is not None else None)
     note = ""
     report: Report | None = None
@@ -154,11 +190,21 @@ def template(
 
     from ..template.writer import write_template
 
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise UsageError(f"文件已存在，未覆盖：{target}。请用 -o 另指定文件名，或加 --overwrite 覆盖。")
     try:
-        write_template(target, report, lock_info=report is not None)
+        write_template(target, report, lock_info=report is not None, deadline=deadline, return_to=return_to)
     except OSError as exc:
         raise OutputError(write_error_message(target, exc)) from exc
     return TemplateResult(target, report, note)
 
 
-__all__ = ["RosterResult", "TemplateResult", "carry_over", "prefill_from_last", "roster_templates", "template"]
+__all__ = [
+    "RosterResult",
+    "TemplateResult",
+    "carry_over",
+    "check_deadline",
+    "prefill_from_last",
+    "roster_templates",
+    "template",
+]

@@ -1,4 +1,4 @@
-"""Read published annual reports (txt, html/htm, docx) into a ``Report``.
+"""Read published annual reports (txt, html/htm, docx, pdf) into a ``Report``.
 
 Offices hold last year's report only as a web page, a Word file or copied
 text; evaluators audit published reports. Every label comes from the schema
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..model import Report
 from ..read import REFUSED_SUFFIXES, WORKBOOK_SUFFIXES, UnreadableInput, os_error_message
-from .kinds import DOCX_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES
+from .kinds import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
 from .normalize import decode_bytes
 from .parse import build_report
 from .tokens import Builder
@@ -27,8 +27,12 @@ from .tokens import Builder
 
 def parse_text(text: str, *, path: str | None = None) -> Report:
     """A report copied as plain text (any of the layouts in ``compiler.imports.tokens``)."""
+    from ..schema import get_schema
+    from .glued import unglue
+
     builder = Builder("txt")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = unglue(text, get_schema())
     builder.plain_text(text)
     doc = builder.finish(cut=bool(text) and not text.endswith("\n"))
     return build_report(doc, path=path)
@@ -58,8 +62,18 @@ def parse_docx(path: str | Path) -> Report:
     return build_report(doc, path=str(path))
 
 
+def parse_pdf(path: str | Path, data: bytes | None = None) -> Report:
+    """A text PDF (Word/WPS export): ruled tables read by position, merged cells expanded."""
+    from .pdffile import pdf_document
+
+    path = Path(path)
+    return build_report(pdf_document(path, data), path=str(path))
+
+
 def _kind(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES or head.startswith(b"%PDF-"):
+        return "pdf"
     if suffix in DOCX_SUFFIXES or head.startswith(b"PK\x03\x04"):
         return "docx"
     if suffix in HTML_SUFFIXES:
@@ -73,7 +87,7 @@ def _kind(path: Path, head: bytes) -> str:
 
 
 #: Binary formats recognised by their first bytes, which no text reader should try.
-_MAGIC = {b"\xd0\xcf\x11\xe0": "Word 97-2003 / WPS 文档或其他 OLE 文件", b"%PDF": "PDF 文件"}
+_MAGIC = {b"\xd0\xcf\x11\xe0": "Word 97-2003 / WPS 文档或其他 OLE 文件"}
 
 
 def _refuse(path: Path, raw: bytes) -> None:
@@ -86,8 +100,8 @@ def _refuse(path: Path, raw: bytes) -> None:
     what = REFUSED_SUFFIXES.get(suffix) or next((w for m, w in _MAGIC.items() if raw.startswith(m)), None)
     if what:
         raise UnreadableInput(
-            f"无法读取“{path.name}”：这是{what}。已发布的年度报告请提供 .docx、.html/.htm 或 .txt："
-            "Word/WPS 文件请“另存为”.docx，网页请在浏览器中“另存为”.html，PDF 可复制全文保存为 .txt。"
+            f"无法读取“{path.name}”：这是{what}。已发布的年度报告请提供 .pdf、.docx、.html/.htm 或 .txt："
+            "Word/WPS 文件请“另存为”.docx，网页请在浏览器中“另存为”.html。"
         )
 
 
@@ -96,7 +110,7 @@ MB = 1024 * 1024
 
 def _guard_docx(path: Path, raw: bytes) -> None:
     """The workbook reader's zip-bomb limits, before python-docx inflates anything."""
-    from ..read.xlsx import guard_bomb
+    from ..read.container import guard_bomb
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
@@ -108,7 +122,7 @@ def _guard_docx(path: Path, raw: bytes) -> None:
 
 def parse_file(path: str | Path) -> Report:
     """A published report file, whatever its kind; the input is only read, never changed."""
-    from ..read.xlsx import MAX_FILE_BYTES  # the workbook reader's limit; a published report is well under 10 MB
+    from ..read.container import MAX_FILE_BYTES  # the workbook reader's limit; a published report is well under 10 MB
 
     path = Path(path)
     try:
@@ -133,8 +147,13 @@ def parse_file(path: str | Path) -> Report:
         return parse_docx(path)
     if kind == "html":
         return parse_html(raw, path=str(path))
+    if kind == "pdf":
+        from .pdffile import guard_pdf
+
+        guard_pdf(raw, path.name)
+        return parse_pdf(path, raw)
     text, _ = decode_bytes(raw)
     return parse_text(text, path=str(path))
 
 
-__all__ = ["UnreadableInput", "parse_docx", "parse_file", "parse_html", "parse_text"]
+__all__ = ["UnreadableInput", "parse_docx", "parse_file", "parse_html", "parse_pdf", "parse_text"]

@@ -5,7 +5,7 @@ notes come from each table's printed grid, variants from ``table.aliases``,
 section headings from ``schema.sections`` (heading and aliases), the
 sub-section keywords from the narrative part titles. The only labels of our
 own are those of the 2019 trial format's table 2, which the schema keeps as
-``T2_TRIAL_2019`` because they belong to no current table.
+``Schema.trial_table2`` because they belong to no current table.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache
 from typing import Literal
 
 from ..schema import Schema, Table
-from ..schema.gov2021 import T2_TRIAL_2019
 from .normalize import ENUMERATOR, LEVEL1, loose, norm
 
 HitKind = Literal["row", "group", "header", "caption", "note", "trial"]
 #: A numbered label cut short must keep at least this many characters of its text to be recognised.
 _MIN_PREFIX = 6
+#: Similarity (difflib ratio) above which a numbered label with a printing slip is still its row.
+_CLOSE = 0.8
 #: Numbering that starts an item inside a longer text.
 _INNER_ITEM = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+\.(?=\D)")
 
@@ -102,9 +104,26 @@ class LabelIndex:
         found = {
             hit
             for num, label, hit in self.numbered
-            if num == number and (label.startswith(body) or body.startswith(label)) and len(label) >= _MIN_PREFIX
+            if num == number
+            and (
+                ((label.startswith(body) or body.startswith(label)) and len(label) >= _MIN_PREFIX)
+                or body.startswith(label + "(")  # the label, then its bracketed note cut short: （二）部分公开（区分…
+            )
         }
+        if not found:
+            found = self._numbered_close(number, body)
         return list(found) if len(found) == 1 else []
+
+    def _numbered_close(self, number: str, body: str) -> set[Hit]:
+        """A numbered label with a slip as printed (``2.其他法律行政止公开``): the one row of that number
+        whose text is nearly the same (most characters in order), never a guess between two rows."""
+        scored = {
+            hit: SequenceMatcher(None, body, label).ratio()
+            for num, label, hit in self.numbered
+            if num == number and len(label) >= _MIN_PREFIX
+        }
+        close = {hit for hit, ratio in scored.items() if ratio >= _CLOSE}
+        return close if len(close) == 1 else set()
 
 
 def _label_hits(table: Table) -> list[tuple[str, Hit]]:
@@ -197,7 +216,7 @@ def label_index(schema: Schema) -> LabelIndex:
     # 2019 trial format: its rows, and the texts only it prints (spec §9: detect by 本年新制作数量 …)
     trial_rows: dict[str, TrialRow] = {}
     markers: set[str] = set()
-    for caption, trial_headers, labels in T2_TRIAL_2019:
+    for caption, trial_headers, labels in schema.trial_table2:
         for label in labels:
             trial_rows[norm(label)] = TrialRow(caption, trial_headers, label)
         markers |= {norm(text) for text in (caption, *trial_headers, *labels)}

@@ -266,3 +266,18 @@ def decode_bytes(raw: bytes, declared: str | None = None) -> tuple[str, str]:
             continue
     name = declared or "utf-8"
     return raw.decode(name, errors="replace"), name
+
+
+#: Page-number lines: ``-2-``, ``— 2 —``, ``- 2 -``, ``第 2 页``, ``第2页 共5页``, ``2/5``.
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－―‐_·•]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})[\s\-—–－―‐_·•]*$"
+)
+_PAGE_DASHES = re.compile(r"[\-—–－―‐]")
+
+
+def is_page_number(text: str) -> bool:
+    """A line that is only a page number; a bare number counts only with dashes or 第/页 around it."""
+    s = text.strip()
+    if not _PAGE_NUMBER.match(s):
+        return False
+    return bool(_PAGE_DASHES.search(s)) or "页" in s or "/" in s

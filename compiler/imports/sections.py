@@ -10,6 +10,7 @@ title, the signature block or the page's ``成文日期`` line.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,8 @@ _PUBLISHER = re.compile(r"^发布机构[:：]([^:：]{2,40}?)(?:$|索引号|公�
 _TITLE_YEAR_FIRST = re.compile(
     r"^(?P<a>.*?)(?P<y>(?:19|20)\d{2})年度?(?P<b>.*?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)$"
 )
+#: What converters and crawlers put before a title: Markdown ``#``, ``标题:``.
+_TITLE_DECORATION = re.compile(r"^\s*(?:#{1,6}\s*|(?:标题|题目|文章标题)\s*[:：]\s*)")
 _TITLE_YEAR_MIDDLE = re.compile(r"^(?P<a>.*?)(?:政府信息公开|政务公开)工作(?P<y>(?:19|20)\d{2})年度?(?:报告|年报)$")
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|数据统计期)为?自?(\d{4})年1月1日")
 _PHONE = re.compile(
@@ -113,8 +116,25 @@ def is_date_line(text: str) -> bool:
     return parse_date_text(text) is not None
 
 
+def _title(opening: list[str]) -> tuple[str | None, int] | None:
+    """(agency, year) of the title, which may be printed over two lines (the agency alone on the first)."""
+    singles = [_title_parts(line) for line in opening]
+    for parts in singles:
+        if parts and parts[0]:
+            return parts
+    for first, second in itertools.pairwise(opening):
+        head = _TITLE_DECORATION.sub("", first).strip()
+        if not head or len(head) > MAX_AGENCY_CHARS or re.search(r"[:：。，,]", head):
+            continue  # a metadata line or a sentence, not a name
+        pair = _title_parts(head + _TITLE_DECORATION.sub("", second).strip())
+        if pair and pair[0]:
+            return pair
+    return next((parts for parts in singles if parts), None)
+
+
 def _title_parts(line: str) -> tuple[str | None, int] | None:
     """(agency, year) of a report title; the title is matched normalised, the agency is cut from ``line``."""
+    line = _TITLE_DECORATION.sub("", line)
     n = norm(line)
     if not n or len(n) > 80 or "。" in n:
         return None
@@ -146,11 +166,9 @@ def find_info(
     info = Info()
     date_field = re.compile(re.escape(norm(date_label)) + _DATE_VALUE)  # matched normalised, kept as written
     opening = paras[: first_heading if first_heading is not None else min(len(paras), 40)]
-    for line in opening:
-        parts = _title_parts(line)
-        if parts:
-            info.agency, info.year = parts
-            break
+    parts = _title(opening)
+    if parts:
+        info.agency, info.year = parts
     if page_title and (info.agency is None or info.year is None):
         for piece in re.split(r"[_|–—-]", page_title):
             parts = _title_parts(piece)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalize import read_cell
+from .normalize import is_page_number, read_cell
 
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b\ufeff]*$")
 _PIPES = ("|", "｜")
 _RULE = re.compile(r"^[\s:|｜+\-=—]+$")
+#: Markdown heading marks (``### 一、本年新收…``): converters put them before headings and row labels alike.
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 
 
 @dataclass
@@ -41,6 +43,9 @@ class Token:
     covered: bool = False
     #: The source ended inside this token: its text may be incomplete.
     cut: bool = False
+    #: A cell of a Markdown table's header row (the row above ``|---|``): a column head, never a value
+    #: nor a row label (converters invent heads such as 数据1…数据6).
+    header: bool = False
 
 
 @dataclass
@@ -66,6 +71,8 @@ class Builder:
         self._after_pipe = False
         #: Pipe rows are framed (``| a | b |``): the outer pipes are borders, not empty cells.
         self._border = False
+        #: Tokens of the pipe row just read, until the next line: a ``|---|`` rule makes them a header row.
+        self._last_row: list[Token] = []
 
     # ------------------------------------------------------------------ flow text
     def blank(self) -> None:
@@ -91,13 +98,21 @@ class Builder:
                 self.line(line)
 
     def line(self, line: str) -> None:
-        s = line.strip()
+        s = _MD_HEADING.sub("", line.strip())
+        last_row, self._last_row = self._last_row, []
+        if is_page_number(s):  # ``-2-`` from a PDF's footer, between two rows of a table: not content
+            return
         if s in _PIPES:
             self._cell_then_pipe()
             return
         if any(p in s for p in _PIPES) or "\t" in s:
             if _RULE.match(s):  # a drawn rule such as |---|---|
                 self._pending = []
+                # the row above it is a Markdown header row — unless it holds figures (converters also put
+                # a table's first data row there)
+                if not any(read_cell(tok.text).kind == "number" for tok in last_row):
+                    for tok in last_row:
+                        tok.header = True
                 return
             self._pipe_row(s)
             return
@@ -149,9 +164,9 @@ class Builder:
         para = self._para(s)
         gap = self._take_gap()
         for i, cell in enumerate(cells):
-            self.doc.tokens.append(
-                Token(cell.strip(), para, gap=gap if i == 0 else 0, row_start=i == 0, bounded=True, explicit=True)
-            )
+            tok = Token(cell.strip(), para, gap=gap if i == 0 else 0, row_start=i == 0, bounded=True, explicit=True)
+            self.doc.tokens.append(tok)
+            self._last_row.append(tok)
 
     def _number_row(self, parts: list[str], para: int) -> bool:
         """``规章 1 0 0`` or ``0 0 0 0 0``: a label (optional) then numbers separated by spaces."""

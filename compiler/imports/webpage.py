@@ -26,6 +26,10 @@ _BLOCK = frozenset(
 _LEAF_BLOCKS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "pre", "center"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _MAX_SPAN = 64
+#: Rows a cell may span (table 3's label column spans about 22) and cells merged down from above per page:
+#: a hostile page (3,000 cells with rowspan=8000) would otherwise expand to millions of grid cells.
+_MAX_ROWSPAN = 256
+_MAX_COVERED = 100_000
 _COMPLETE = re.compile(r"</(?:html|body)\s*>\s*$", re.IGNORECASE)
 
 
@@ -56,6 +60,8 @@ class _Walker:
         self.b = Builder("html")
         self.line: list[str] = []
         self.emitted = 0
+        #: Grid cells merged down from a row above, over the whole page (bounded by ``_MAX_COVERED``).
+        self.covered = 0
 
     def flush(self) -> None:
         text = _collapse("".join(self.line))
@@ -127,7 +133,10 @@ class _Walker:
                     cells.append(("", span, True))
                     c += span
                 colspan = _span(td.get("colspan"), _MAX_SPAN)
-                rowspan = _span(td.get("rowspan"), len(rows) - r)
+                rowspan = _span(td.get("rowspan"), min(len(rows) - r, _MAX_ROWSPAN))
+                if self.covered + rowspan - 1 > _MAX_COVERED:
+                    rowspan = 1  # past the page's budget a cell no longer reaches into the rows below
+                self.covered += rowspan - 1
                 cells.append((self.cell_text(td), colspan, False))
                 for dr in range(1, rowspan):
                     occupied[(r + dr, c)] = colspan

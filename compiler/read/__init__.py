@@ -37,6 +37,8 @@ class UnreadableInput(Exception):
 
 #: Suffixes read as our workbook template.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: What to do with a spreadsheet we cannot read as it is.
+SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）格式，再重新提交。"
 #: Formats we refuse by suffix: what they are, so the message can name them.
 REFUSED_SUFFIXES: dict[str, str] = {
     ".xls": "Excel 97-2003 工作簿（.xls）",
@@ -52,7 +54,6 @@ REFUSED_SUFFIXES: dict[str, str] = {
     ".tsv": "制表符分隔的文本表格（.tsv）",
     ".doc": "Word 97-2003 文档（.doc）",
     ".wps": "WPS 文字文件（.wps）",
-    ".pdf": "PDF 文件（.pdf）",
 }
 
 
@@ -129,6 +130,7 @@ def _tidy_numbers(report: Report) -> None:
 
 __all__ = [
     "REFUSED_SUFFIXES",
+    "SAVE_AS",
     "WORKBOOK_SUFFIXES",
     "UnreadableInput",
     "internal_read_message",

@@ -9,16 +9,20 @@ honour. Every piece of text is XML-escaped on the way in.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
@@ -29,6 +33,7 @@ from lxml import etree
 
 from ..model import Report
 from ..util.files import write_atomic
+from .draft import header_xml
 from .style import Style, load_style
 from .text import Block, blocks, cell_text, column_widths, layout, text_width, title_lines, title_text
 
@@ -52,8 +57,8 @@ _DROP_RELS = (
 TABLE_STYLE_ID = "NianbaoTable"
 #: A cell at least this many characters wide justifies a label that wraps; narrower ones centre it.
 _WIDE_CELL_CHARS = 8
-#: Tables with at most this many printed rows are kept on one page.
-_KEEP_TOGETHER_ROWS = 16
+#: Body rows kept on the page of a table's heading and header rows (the rest may flow on; headers repeat).
+_KEEP_WITH_HEADER_ROWS = 2
 
 
 def twips(mm: float) -> int:
@@ -237,15 +242,16 @@ def table_xml(report: Report, block: Block, style: Style, width: int) -> str:
         "</w:tblGrid>",
     ]
     rows = layout(table)
-    # A short table is kept on one page (keep-with-next on every row but the last).
-    keep_together = len(rows) <= _KEEP_TOGETHER_ROWS
+    # A table starts right after its heading: only the header rows and the first body rows hold together
+    # (keep-with-next); the rest flows onto the next page under the repeated header rows.
+    keep_until = min(len(rows) - 1, table.header_rows + _KEEP_WITH_HEADER_ROWS - 1)
     height = twips(ts.min_row_height_mm)
     height_xml = f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>' if height else ""
     per_char = ts.size_pt * 20
     for r, slots in enumerate(rows):
         header = "<w:tblHeader/>" if r < table.header_rows else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{height_xml}{header}</w:trPr>")
-        keep = "<w:keepNext/>" if keep_together and r < len(rows) - 1 else ""
+        keep = "<w:keepNext/>" if r < keep_until else ""
         for slot in slots:
             cell = slot.cell
             cell_width = sum(cols[cell.col : cell.col + cell.colspan])
@@ -342,9 +348,12 @@ def _signature(block: Block, style: Style, rpr: str, width: int) -> Sequence[str
     return out
 
 
-def section_xml(style: Style, footer_ids: Sequence[str]) -> str:
+def section_xml(style: Style, footer_ids: Sequence[str], header_ids: Sequence[str] = ()) -> str:
     page = style.page
     refs = "".join(
+        f'<w:headerReference w:type="{kind}" r:id="{rid}"/>'
+        for kind, rid in zip(("default", "even"), header_ids, strict=False)
+    ) + "".join(
         f'<w:footerReference w:type="{kind}" r:id="{rid}"/>'
         for kind, rid in zip(("default", "even"), footer_ids, strict=True)
     )
@@ -373,12 +382,63 @@ def _replace_part(source: Part, reltype: str, make: Callable[[PackURI, str, Pack
             source.relate_to(make(old.partname, old.content_type, cast(Package, source.package)), reltype)
 
 
-def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> bytes:
+def docx_bytes(
+    report: Report, style: Style | str | Path | None = None, *, title: str | None = None, draft: bool = False
+) -> bytes:
     """The report as a ``.docx``; the same report and style always give the same bytes.
 
-    ``title`` makes it a roll-up document (see ``text.blocks``).
+    ``title`` makes it a roll-up document (see ``text.blocks``); ``draft`` puts
+    the 草稿 mark on every page (see ``draft``): the caller sets it whenever the
+    figures have errors. Everything that
+    depends only on the style (styles, fonts, settings, footers, the package
+    around the body) is built once per style by python-docx (``_skeleton``);
+    a report adds its body and document properties and is zipped directly.
     """
     style = style if isinstance(style, Style) else load_style(style)
+    skeleton = _skeleton(style, draft)
+    page = style.page
+    width = twips(page.width_mm) - twips(page.left_mm) - twips(page.right_mm)
+    # The body is parsed in place of the empty one (the parse also proves it well-formed XML).
+    content = "".join(body_xml(report, style, width, title))
+    document = parse_xml(skeleton.document.replace(_BODY_MARK, content, 1))
+    core = copy.deepcopy(skeleton.core)
+    _core_properties(CoreProperties(core), report, title)
+    parts = dict(skeleton.parts)
+    parts[skeleton.document_name] = serialize_part_xml(document)
+    parts[skeleton.core_name] = serialize_part_xml(core)
+    return _zip(parts)
+
+
+#: Stands for the body's content in the skeleton's document part (never in a real report: control characters).
+_BODY_MARK = "\x00nianbao-body\x00"
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A style's package: every part's bytes in zip order, plus the document and core parts to fill in."""
+
+    parts: tuple[tuple[str, bytes], ...]
+    document_name: str
+    #: The document part as text, its body holding ``_BODY_MARK`` then the section properties.
+    document: str
+    core_name: str
+    core: Any
+
+
+#: Skeletons by style (its ``repr``: a style holds dicts, so it is not hashable) and draft mark.
+_SKELETONS: dict[tuple[str, bool], _Skeleton] = {}
+
+
+def _skeleton(style: Style, draft: bool = False) -> _Skeleton:
+    key = (repr(style), draft)
+    if key not in _SKELETONS:
+        if len(_SKELETONS) >= 8:
+            _SKELETONS.clear()
+        _SKELETONS[key] = _build_skeleton(style, draft)
+    return _SKELETONS[key]
+
+
+def _build_skeleton(style: Style, draft: bool = False) -> _Skeleton:
     doc = Document()
     part = doc.part
     for rels in (part.package.rels, part.rels):
@@ -403,31 +463,53 @@ def docx_bytes(report: Report, style: Style | str | Path | None = None, *, title
             ftr.remove(child)
         ftr.append(parse_xml(footer_xml(style, even=even)))
         footer_ids.append(rid)
+    header_ids = []
+    if draft:  # odd and even pages both carry the 草稿 header and watermark
+        for _even in (False, True):
+            header_part, rid = part.add_header_part()
+            hdr = header_part.element
+            for child in list(hdr):
+                hdr.remove(child)
+            for child in parse_xml(header_xml(style.heading1.font)):
+                hdr.append(child)
+            header_ids.append(rid)
 
-    page = style.page
-    width = twips(page.width_mm) - twips(page.left_mm) - twips(page.right_mm)
-    # The body is parsed in place of the template's empty one: moving thousands of parsed
-    # nodes into the template tree would cost more than the rest of the compile.
     body = doc.element.body
     for child in list(body):
         body.remove(child)
     shell = etree.tostring(doc.element, encoding="unicode")
-    content = "".join(body_xml(report, style, width, title)) + section_xml(style, footer_ids)
-    part._element = parse_xml(shell.replace("<w:body/>", f"<w:body>{content}</w:body>", 1))
-
-    _core_properties(doc, report, title)
+    document = shell.replace(
+        "<w:body/>", f"<w:body>{_BODY_MARK}{section_xml(style, footer_ids, header_ids)}</w:body>", 1
+    )
+    core = copy.deepcopy(doc.core_properties._element)  # (creates the core part if the template had none)
     buf = io.BytesIO()
     doc.save(buf)
-    return normalize_zip(buf.getvalue())
+    with zipfile.ZipFile(buf) as src:
+        names = sorted(src.namelist(), key=lambda n: n != "[Content_Types].xml")
+        parts = tuple((name, src.read(name)) for name in names)
+    core_name = part.package.part_related_by(RT.CORE_PROPERTIES).partname.membername
+    return _Skeleton(parts, part.partname.membername, document, core_name, core)
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    """The package with fixed timestamps and attributes (``[Content_Types].xml`` first): the same bytes every time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 #: python-docx's (and Word's) limit for a core document property.
 CORE_PROPERTY_MAX = 255
 
 
-def _core_properties(doc: object, report: Report, title: str | None = None) -> None:
+def _core_properties(props: CoreProperties, report: Report, title: str | None = None) -> None:
     """Fixed document properties: dated by the 成文日期, never by the clock."""
-    props = doc.core_properties  # type: ignore[attr-defined]
     when = dt.datetime.combine(report.date, dt.time(tzinfo=dt.UTC)) if isinstance(report.date, dt.date) else FIXED_DATE
     props.author = "nianbao"
     title = title or title_text(
@@ -444,23 +526,13 @@ def _core_properties(doc: object, report: Report, title: str | None = None) -> N
             element.remove(el)
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps and attributes, ``[Content_Types].xml`` first."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(src.namelist(), key=lambda n: n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
-
-
 def write_docx(
-    report: Report, path: str | Path, style: Style | str | Path | None = None, *, title: str | None = None
+    report: Report,
+    path: str | Path,
+    style: Style | str | Path | None = None,
+    *,
+    title: str | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document)."""
-    return write_atomic(path, docx_bytes(report, style, title=title))
+    """Write the report's ``.docx`` atomically to ``path`` (``title``: a roll-up document; ``draft``: 草稿 mark)."""
+    return write_atomic(path, docx_bytes(report, style, title=title, draft=draft))

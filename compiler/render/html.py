@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..model import Report
 from ..util.files import write_atomic
+from .draft import BANNER_CSS, banner_html
 from .style import Style, load_style
 from .text import Block, blocks, cell_text, layout, title_lines, title_text
 
@@ -114,8 +115,10 @@ def _table(report: Report, block: Block) -> str:
     return "\n".join(out)
 
 
-def render_html(report: Report, style: Style | str | Path | None = None, *, title: str | None = None) -> str:
-    """The report as one self-contained HTML5 document (``title``: a roll-up document)."""
+def render_html(
+    report: Report, style: Style | str | Path | None = None, *, title: str | None = None, draft: bool = False
+) -> str:
+    """The report as one self-contained HTML5 document (``title``: a roll-up document; ``draft``: 草稿 banner)."""
     style = style if isinstance(style, Style) else load_style(style)
     per_line = style.page.text_width_mm / (style.title.size_pt * 25.4 / 72)
     parts: list[str] = []
@@ -137,18 +140,25 @@ def render_html(report: Report, style: Style | str | Path | None = None, *, titl
                 sig.append(f'<p class="date" style="margin-right: {block.date_right_chars:g}em">{_esc(block.date)}</p>')
             parts.append('<div class="signature">' + "".join(sig) + "</div>")
     body = "\n".join(parts)
+    css = _css(style) + ("\n" + BANNER_CSS if draft else "")
+    opening = f'<body class="draft">\n{banner_html()}\n' if draft else "<body>\n"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="nianbao">\n'
-        f"<title>{_esc(title or title_text(report))}</title>\n<style>\n{_css(style)}\n</style>\n</head>\n"
-        f'<body>\n<main class="report">\n{body}\n</main>\n</body>\n</html>\n'
+        f"<title>{_esc(title or title_text(report))}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f'{opening}<main class="report">\n{body}\n</main>\n</body>\n</html>\n'
     )
 
 
 def write_html(
-    report: Report, path: str | Path, style: Style | str | Path | None = None, *, title: str | None = None
+    report: Report,
+    path: str | Path,
+    style: Style | str | Path | None = None,
+    *,
+    title: str | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write the report's HTML page atomically to ``path`` (``title``: a roll-up document)."""
-    return write_atomic(path, render_html(report, style, title=title))
+    """Write the report's HTML page atomically to ``path`` (``title``: a roll-up document; ``draft``: 草稿 banner)."""
+    return write_atomic(path, render_html(report, style, title=title, draft=draft))

@@ -55,13 +55,15 @@ def write_outputs(
     *,
     style: Style | None = None,
     title: str | None = None,
+    draft: bool = False,
     pdf_guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> dict[str, Path]:
     """Write each of ``formats`` to ``paths[fmt]`` atomically; the files written, by format.
 
     A PDF without a Word output is converted from a Word file in a temporary
     folder. ``pdf_guard`` wraps the conversion (the batch worker lifts its
-    memory limit for LibreOffice). Raises ``OutputFailed`` on the first failure.
+    memory limit for LibreOffice). ``draft``: the figures have errors, so every page says 草稿 (``draft``
+    module). Raises ``OutputFailed`` on the first failure.
     """
     from .docx import write_docx
     from .html import write_html
@@ -79,16 +81,22 @@ def write_outputs(
             raise OutputFailed(fmt, path, exc, dict(written)) from exc
 
     if "docx" in wanted:
-        written["docx"] = attempt("docx", paths["docx"], lambda: write_docx(report, paths["docx"], style, title=title))
+        written["docx"] = attempt(
+            "docx", paths["docx"], lambda: write_docx(report, paths["docx"], style, title=title, draft=draft)
+        )
     if "html" in wanted:
-        written["html"] = attempt("html", paths["html"], lambda: write_html(report, paths["html"], style, title=title))
+        written["html"] = attempt(
+            "html", paths["html"], lambda: write_html(report, paths["html"], style, title=title, draft=draft)
+        )
     if "pdf" in wanted:
         with contextlib.ExitStack() as stack:
             source = written.get("docx")
             if source is None:
                 tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nianbao-")))
                 target = tmp / paths["docx"].name
-                source = attempt("pdf", paths["pdf"], lambda: write_docx(report, target, style, title=title))
+                source = attempt(
+                    "pdf", paths["pdf"], lambda: write_docx(report, target, style, title=title, draft=draft)
+                )
 
             def convert() -> Path:
                 with pdf_guard():

@@ -116,8 +116,10 @@ def opening_text(report: Report) -> str:
         f"本报告根据{LEGAL_BASIS}（以下简称《条例》）和国家政府信息公开工作年度报告格式要求编制，"
         f"由{parts}{count}部分组成。"
         f"本报告中所列数据统计期限为{year}年1月1日至12月31日。"
-        f"本报告电子版可在{agency}门户网站查阅或下载。"
     )
+    website = clean(report.website).strip() if isinstance(report.website, str) else ""
+    if website:  # an office without a portal says nothing rather than name one it does not have
+        text += f"本报告电子版可在{website}查阅或下载。"
     contact = [
         f"{field.label}：{clean(value).strip()}"
         for field in schema.info

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from .build import label_tree_rows, total_rules
 from .types import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_DISCLOSED,
+    ROLE_DOCUMENTS,
+    ROLE_FEE_STATEMENT,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULT_TOTAL,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    ROLE_UNPAID_FEE,
     Figure,
     FigureKind,
     GridCell,
@@ -17,6 +28,7 @@ from .types import (
     Schema,
     Section,
     Table,
+    YearLink,
     figure_key,
 )
 
@@ -48,6 +60,10 @@ SECTIONS = (
             "政府信息公开工作存在的主要问题及改进情况",
             "存在问题及改进情况",
             "存在问题及改进措施",
+            "存在的主要问题及改进措施",
+            "存在的主要问题及整改措施",
+            "存在的主要问题及整改情况",
+            "存在问题及整改措施",
         ),
     ),
     Section(6, "六、其他需要报告的事项", ("其他需要报告的事项", "其他报告事项")),
@@ -63,6 +79,14 @@ INFO = (
     InfoField("info_phone", ("contact", "phone"), "联系电话", "phone", False, "如：0570-3012273"),
     InfoField("info_email", ("contact", "email"), "电子邮箱", "email", False, ""),
     InfoField("info_address", ("contact", "address"), "通讯地址", "text", False, ""),
+    InfoField(
+        "info_website",
+        ("website",),
+        "发布网站",
+        "text",
+        False,
+        "报告发布的网站，如：XX市人民政府门户网站（www.example.gov.cn）；不填则报告中不写“电子版可在…查阅”一句",
+    ),
 )
 
 _HINT = "【请填写：{}】"
@@ -208,6 +232,8 @@ _T3_ROWS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 #: JSON row numbers (1-based) of table 3's landmark rows.
 T3_NEW, T3_CARRIED_IN, T3_RESULTS_FIRST, T3_RESULTS_LAST, T3_RESULT_TOTAL, T3_CARRIED_OUT = 1, 2, 3, 23, 24, 25
+#: （六）2 申请人逾期未按收费通知要求缴纳费用.
+T3_UNPAID_FEE = 22
 T3_TOTAL_COL = 7
 
 
@@ -337,6 +363,42 @@ def _rules(t3: Table, t4: Table) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+# --------------------------------------------------------------------------
+# Roles and year-to-year relations
+# --------------------------------------------------------------------------
+def _roles(t2: Table, t3: Table, t4: Table) -> dict[str, tuple[tuple[str, ...], ...]]:
+    def rows(table: Table, *numbers: int) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(f.key for f in table.rows[n - 1]) for n in numbers)
+
+    return {
+        ROLE_NEW: rows(t3, T3_NEW),
+        ROLE_CARRIED_IN: rows(t3, T3_CARRIED_IN),
+        ROLE_RESULTS: rows(t3, *range(T3_RESULTS_FIRST, T3_RESULTS_LAST + 1)),
+        ROLE_DISCLOSED: rows(t3, T3_RESULTS_FIRST),
+        ROLE_RESULT_TOTAL: rows(t3, T3_RESULT_TOTAL),
+        ROLE_CARRIED_OUT: rows(t3, T3_CARRIED_OUT),
+        ROLE_UNPAID_FEE: rows(t3, T3_UNPAID_FEE),
+        ROLE_REVIEWS: rows(t4, 1),
+        ROLE_LAWSUITS: rows(t4, 2, 3),
+        ROLE_DOCUMENTS: tuple(tuple(f.key for f in row) for row in t2.rows if len(row) == 3),
+        ROLE_FEE_STATEMENT: tuple((p.key,) for p in NARRATIVE if p.section == 6),
+    }
+
+
+def _year_links(t2: Table, t3: Table) -> tuple[YearLink, ...]:
+    """二 (this year) = 四 (last year) per column; 现行有效 = last year's + 制发 − 废止 per document kind."""
+    carried_in, carried_out = t3.rows[T3_CARRIED_IN - 1], t3.rows[T3_CARRIED_OUT - 1]
+    links = [
+        YearLink("CARRY_OVER_MISMATCH", here.key, there.key)
+        for here, there in zip(carried_in, carried_out, strict=True)
+    ]
+    links += [
+        YearLink("T2_CONTINUITY", valid.key, valid.key, plus=(made.key,), minus=(repealed.key,))
+        for made, repealed, valid in (row for row in t2.rows if len(row) == 3)
+    ]
+    return tuple(links)
+
+
 def build() -> Schema:
     t2, t3, t4 = _table2(), _table3(), _table4()
     return Schema(
@@ -348,4 +410,7 @@ def build() -> Schema:
         narrative=NARRATIVE,
         tables=(t2, t3, t4),
         rules=_rules(t3, t4),
+        roles=_roles(t2, t3, t4),
+        year_links=_year_links(t2, t3),
+        trial_table2=T2_TRIAL_2019,
     )

@@ -13,6 +13,34 @@ from typing import Literal
 FigureKind = Literal["count", "amount"]
 CellRole = Literal["caption", "header", "label", "note", "figure"]
 
+#: Years a report may be for: the template's validation, the checker and ``template --year`` use this one range.
+VALID_YEARS = (2000, 2100)
+
+# Figure roles: what other layers look up by meaning, never by label or position.
+# Each role is one or more rows of keys in JSON column order (a 总计 column last).
+#: 本年新收申请 (table 3 一).
+ROLE_NEW = "applications.new"
+#: 上年结转 (table 3 二).
+ROLE_CARRIED_IN = "applications.carried_in"
+#: Every result row (table 3 三（一）…（六）), in printed order; the first is 予以公开.
+ROLE_RESULTS = "applications.results"
+#: 予以公开 (table 3 三（一）), the first result row.
+ROLE_DISCLOSED = "applications.disclosed"
+#: 办理结果总计 (table 3 三（七）).
+ROLE_RESULT_TOTAL = "applications.result_total"
+#: 结转下年度继续办理 (table 3 四).
+ROLE_CARRIED_OUT = "applications.carried_out"
+#: The result row of applicants who did not pay a fee after a 收费通知.
+ROLE_UNPAID_FEE = "applications.unpaid_fee"
+#: 行政复议 (table 4), one row whose last key is its total.
+ROLE_REVIEWS = "reviews"
+#: 行政诉讼 (table 4): one row per group (direct, after review), each with its total last.
+ROLE_LAWSUITS = "lawsuits"
+#: The narrative part where the format requires the 信息处理费 statement (one key).
+ROLE_FEE_STATEMENT = "narrative.fee_statement"
+#: Normative documents (table 2): rows of (本年制发, 本年废止, 现行有效).
+ROLE_DOCUMENTS = "documents"
+
 
 def figure_key(table: str, row: int, col: int) -> str:
     """Stable key of a figure cell, also its workbook defined name: ``t3_r01_c1``."""
@@ -94,6 +122,26 @@ class Table:
 
 
 @dataclass(frozen=True)
+class YearLink:
+    """A figure that follows from last year's report: ``key`` = last year's ``previous`` + ``plus`` − ``minus``.
+
+    With neither ``plus`` nor ``minus`` it is a copy (this year's 上年结转 = last
+    year's 结转下年度), which ``template --from`` prefills; ``code`` is the
+    finding when the two years disagree.
+    """
+
+    code: str
+    key: str
+    previous: str
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+
+    @property
+    def is_copy(self) -> bool:
+        return not self.plus and not self.minus
+
+
+@dataclass(frozen=True)
 class Section:
     """One of the six numbered sections of the report."""
 
@@ -152,6 +200,13 @@ class Schema:
     narrative: tuple[NarrativePart, ...]
     tables: tuple[Table, ...]
     rules: tuple[Rule, ...]
+    #: Role name (``ROLE_*``) → its rows of keys; a format without a role leaves it out.
+    roles: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    #: Figures that follow from last year's report.
+    year_links: tuple[YearLink, ...] = ()
+    #: Table 2 as printed by the format this one replaced, recognised when importing published reports:
+    #: (caption, column headers, row labels) per block.
+    trial_table2: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -168,6 +223,19 @@ class Schema:
     def formula_rules(self) -> tuple[Rule, ...]:
         """Total rules the template writes as live formulas, one per total cell."""
         return tuple(r for r in self.rules if r.formula)
+
+    def role(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """The rows of keys playing ``name`` (empty when this format has no such figure)."""
+        return self.roles.get(name, ())
+
+    def role_totals(self, name: str) -> tuple[str, ...]:
+        """The last key (the 总计 column) of each row playing ``name``."""
+        return tuple(row[-1] for row in self.role(name))
+
+    def role_total(self, name: str) -> str | None:
+        """The total key of a one-row role, else ``None``."""
+        totals = self.role_totals(name)
+        return totals[0] if len(totals) == 1 else None
 
     def placeholders(self) -> tuple[Placeholder, ...]:
         """The fixed ``{名称}`` vocabulary: one per figure, named by its short name."""

@@ -17,6 +17,8 @@ SHEET_INSTRUCTIONS = "填报说明"
 SHEET_INFO = "基本信息"
 SHEET_NARRATIVE = "文字内容"
 SHEET_STAMP = "_nianbao"
+#: The narrative placeholders and defined names: a reference sheet that is not printed.
+SHEET_PLACEHOLDERS = "占位符"
 
 #: 0-based sheet row where a table's printed grid starts (row 0: title, row 1: note).
 GRID_TOP = 2

@@ -25,6 +25,8 @@ AGENCY_COLUMN = "单位名称"
 COLUMN_ALIASES = {"地址": "info_address", "电话": "info_phone", "邮箱": "info_email", "电子邮件": "info_email"}
 #: Only these basic-information fields come from a roster (agency and contact).
 ROSTER_FIELDS = ("info_agency", "info_phone", "info_email", "info_address")
+#: Header spellings of the contact person column (not a template field: the officer's own record).
+PERSON_COLUMNS = ("联系人", "联系人姓名", "填报人", "经办人")
 INDEX_NAME = "目录.csv"
 #: Rows searched for the header (a roster may start with a title row or two).
 HEADER_SEARCH_ROWS = 20
@@ -46,6 +48,7 @@ class RosterEntry:
     phone: str | None = None
     email: str | None = None
     address: str | None = None
+    person: str | None = None
 
 
 @dataclass
@@ -57,10 +60,12 @@ class Roster:
 
 @dataclass
 class Distribution:
-    """What ``write_roster_templates`` wrote: (agency, file) pairs and the index file."""
+    """What ``write_roster_templates`` wrote: (agency, file) pairs, the files it left alone, and the index."""
 
     written: list[tuple[str, Path]]
     index: Path
+    #: Files that already existed and were kept (no ``overwrite``): a filled sheet may have come back under its name.
+    kept: list[tuple[str, Path]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading
@@ -81,6 +86,7 @@ def _columns(schema: Schema) -> dict[str, str]:
     """Header text → info key, from the schema's labels plus the accepted aliases."""
     cols = {f.label: f.key for f in schema.info if f.key in ROSTER_FIELDS}
     cols.update(COLUMN_ALIASES)
+    cols.update(dict.fromkeys(PERSON_COLUMNS, "person"))
     return cols
 
 
@@ -126,7 +132,7 @@ def _guard_zip(path: Path) -> None:
     import zipfile
 
     from ..read import UnreadableInput
-    from ..read.xlsx import guard_bomb
+    from ..read.container import guard_bomb
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -176,7 +182,7 @@ def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
     if header_at is None:
         raise RosterError(
             f"名单文件 {path.name} 中没有找到“{AGENCY_COLUMN}”列；"
-            f"请在表头行写上“{AGENCY_COLUMN}”（可选“联系电话”“电子邮箱”“地址”）。"
+            f"请在表头行写上“{AGENCY_COLUMN}”（可选“联系人”“联系电话”“电子邮箱”“地址”）。"
         )
     where: dict[str, int] = {}
     for c, text in enumerate(rows[header_at]):
@@ -215,6 +221,7 @@ def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
                 get("info_phone") or None,
                 get("info_email") or None,
                 get("info_address") or None,
+                get("person") or None,
             )
         )
     if not roster.entries:
@@ -247,8 +254,21 @@ def _csv_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None) -> Distribution:
-    """One locked, prefilled template per roster entry, plus ``目录.csv`` listing them."""
+def write_roster_templates(
+    roster: Roster,
+    out_dir: str | Path,
+    year: int | None,
+    *,
+    overwrite: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
+) -> Distribution:
+    """One locked, prefilled template per roster entry, plus ``目录.csv`` listing them.
+
+    A file that already exists under a template's name is left as it is unless
+    ``overwrite``: it may be last week's distribution, or a sheet an agency
+    filled and sent back under the name we gave it.
+    """
     from .writer import write_template
 
     out_dir = Path(out_dir)
@@ -256,6 +276,8 @@ def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None
     root = out_dir.resolve()
     used: set[str] = {INDEX_NAME.casefold()}
     written: list[tuple[str, Path]] = []
+    kept: list[tuple[str, Path]] = []
+    listed: list[tuple[str, Path]] = []
     for entry in roster.entries:
         target = out_dir / _distinct(template_filename(entry.agency, year), used)
         if target.resolve().parent != root:  # safe_filename makes this impossible; keep the guarantee explicit
@@ -264,11 +286,17 @@ def write_roster_templates(roster: Roster, out_dir: str | Path, year: int | None
         report.agency = entry.agency
         report.year = year
         report.contact.phone, report.contact.email, report.contact.address = entry.phone, entry.email, entry.address
-        written.append((entry.agency, write_template(target, report, lock_info=True)))
+        if not overwrite and (target.exists() or target.is_symlink()):
+            kept.append((entry.agency, target))
+            listed.append((entry.agency, target))
+            continue
+        path = write_template(target, report, lock_info=True, deadline=deadline, return_to=return_to)
+        written.append((entry.agency, path))
+        listed.append((entry.agency, path))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["序号", AGENCY_COLUMN, "文件名", "名单行号"])
-    for n, ((agency, path), entry) in enumerate(zip(written, roster.entries, strict=True), start=1):
+    for n, ((agency, path), entry) in enumerate(zip(listed, roster.entries, strict=True), start=1):
         w.writerow([n, _csv_cell(agency), path.name, entry.line])
     index = write_atomic(out_dir / INDEX_NAME, ("\ufeff" + buf.getvalue()).encode("utf-8"))
-    return Distribution(written, index)
+    return Distribution(written, index, kept)

@@ -23,13 +23,14 @@ from xlsxwriter.worksheet import Worksheet
 from ..compute import formula_order, sum_values
 from ..model import Report, Value
 from ..placeholders import vocabulary
-from ..schema import Rule, Schema, Table, get_schema
+from ..schema import VALID_YEARS, Rule, Schema, Table, get_schema
 from ..schema.workbook import (
     FIELDS_TOP,
     GRID_TOP,
     SHEET_INFO,
     SHEET_INSTRUCTIONS,
     SHEET_NARRATIVE,
+    SHEET_PLACEHOLDERS,
     SHEET_STAMP,
     TEMPLATE_VERSION,
     VALUE_COL,
@@ -51,7 +52,7 @@ FONT_NAME = "宋体"
 #: Basic-information keys that ``lock_info`` prefills and locks (agency and year: the roster decides them).
 LOCKABLE_INFO = ("info_agency", "info_year")
 #: Smallest and largest accepted report year and 成文日期.
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = VALID_YEARS
 #: Excel's limit of characters in a cell.
 CELL_MAX_CHARS = 32767
 #: Excel's limit of characters in a custom document property.
@@ -183,6 +184,8 @@ class _Styles:
         self.title = fmt(bold=True, font_size=14, align="center")
         self.subtitle = fmt(font_size=10, align="left", text_wrap=True)
         self.heading = fmt(bold=True, font_size=12, align="left")
+        self.notice = fmt(bold=True, font_size=12, align="left", text_wrap=True, font_color="#C00000")
+        self.sheet_title = fmt(**grid, bold=True, font_size=12, align="left")
         self.text = fmt(align="left", text_wrap=True, valign="top")
         self.header = fmt(**grid, bold=True, align="center")
         self.caption = fmt(**grid, bold=True, align="left")
@@ -270,7 +273,7 @@ def _sum_rule_lines(schema: Schema) -> list[str]:
     return lines
 
 
-def _instructions(wb: Workbook, schema: Schema, st: _Styles) -> None:
+def _instructions(wb: Workbook, schema: Schema, st: _Styles, *, deadline: str | None, return_to: str | None) -> None:
     ws = wb.add_worksheet(SHEET_INSTRUCTIONS)
     widths = (26.0, 62.0, 8.0, 14.0)
     for c, w in enumerate(widths):
@@ -299,6 +302,11 @@ def _instructions(wb: Workbook, schema: Schema, st: _Styles) -> None:
     example = next((n for n, k in vocab.items() if k == new_total), example)
 
     merged(f"{schema.name}填报说明", st.title, 28)
+    # What the clerk must know first: by when, and where the filled sheet goes back.
+    if deadline:
+        merged(f"报送截止日期：{deadline}", st.notice)
+    if return_to:
+        merged(f"报送方式：{return_to}", st.notice)
     para(f"报告格式：{schema.format_id}；模板版本：{TEMPLATE_VERSION}。请勿增删、移动或重命名工作表、行和列。")
     merged("一、谁填写什么", st.heading, 22)
     para(
@@ -329,15 +337,31 @@ def _instructions(wb: Workbook, schema: Schema, st: _Styles) -> None:
     )
     merged("五、文字内容中的占位符", st.heading, 22)
     para(
-        f"文字内容中可写入下表的占位符（连同花括号），生成报告时替换为表中对应的数字，"
-        f"例如“本年共收到政府信息公开申请{{{example}}}件”。占位符只能取自下表，写错的会在核查时提示。"
-        "其他程序可通过“定义名称”列中的名称直接读写对应单元格。"
+        f"文字内容中可写入占位符（连同花括号），生成报告时替换为表中对应的数字，"
+        f"例如“本年共收到政府信息公开申请{{{example}}}件”。全部占位符见“{SHEET_PLACEHOLDERS}”工作表"
+        "（该表不打印）；写错的会在核查时提示。"
     )
+    _print_setup(ws)
+    _page_title(ws, schema, SHEET_INSTRUCTIONS)
+    _protect(ws)
+    ws.activate()
+
+
+def _placeholders(wb: Workbook, schema: Schema, st: _Styles) -> None:
+    """Every placeholder with its meaning and defined name, on a sheet of its own that does not print."""
+    ws = wb.add_worksheet(SHEET_PLACEHOLDERS)
+    widths = (26.0, 62.0, 8.0, 14.0)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.merge_range(0, 0, 0, len(widths) - 1, "", st.title)
+    ws.write_string(
+        0, 0, f"{SHEET_PLACEHOLDERS}（写在文字内容中，生成报告时换成数字；其他程序可按“定义名称”读写单元格）", st.title
+    )
+    ws.set_row(0, 28)
     for c, text in enumerate(("占位符", "含义", "单位", "定义名称")):
-        ws.write_string(row, c, text, st.header)
-    ws.repeat_rows(row, row)
-    row += 1
-    for name, key in vocab.items():
+        ws.write_string(1, c, text, st.header)
+    row = 2
+    for name, key in vocabulary(schema).items():
         fig = schema.figure(key)
         table = schema.table(fig.table)
         meaning = f"{table.sheet}：{fig.row_label}／{fig.col_label}"
@@ -347,11 +371,17 @@ def _instructions(wb: Workbook, schema: Schema, st: _Styles) -> None:
         ws.write_string(row, 3, key, st.label)
         ws.set_row(row, max(_row_height(meaning, widths[1]), _row_height(name, widths[0])))
         row += 1
+    ws.freeze_panes(2, 0)
+    # Not for paper: printing the whole workbook gives this sheet's title line only.
+    ws.print_area(0, 0, 0, len(widths) - 1)
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     _protect(ws)
-    ws.activate()
+
+
+def _page_title(ws: Worksheet, schema: Schema, sheet: str) -> None:
+    """The sheet's name in the printed page header and the page number in the footer, on every page."""
+    ws.set_header(f"&C&10{schema.name}填报表 · {sheet}")
+    ws.set_footer("&C&10第 &P 页，共 &N 页")
 
 
 def _info(wb: Workbook, schema: Schema, st: _Styles, report: Report | None, lock_info: bool) -> None:
@@ -360,9 +390,10 @@ def _info(wb: Workbook, schema: Schema, st: _Styles, report: Report | None, lock
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     head = FIELDS_TOP - 1
-    for c, text in enumerate(("项目", "填写内容", "填写说明")):
-        ws.write_string(head, c, text, st.header)
-    ws.set_row(head, 22)
+    # The sheet's title heads its first column; the other columns say what goes in them.
+    for c, text in enumerate((SHEET_INFO, "填写内容", "填写说明")):
+        ws.write_string(head, c, text, st.sheet_title if c == 0 else st.header)
+    ws.set_row(head, 24)
     for field in schema.info:
         ref = _ref(schema, field.key)
         value = report.info(field.key) if report is not None else None
@@ -381,6 +412,7 @@ def _info(wb: Workbook, schema: Schema, st: _Styles, report: Report | None, lock
         ws.set_row(ref.row, 24)
         ws.data_validation(ref.row, ref.col, ref.row, ref.col, _info_validation(field.kind, field.label))
     _print_setup(ws)
+    _page_title(ws, schema, SHEET_INFO)
     _protect(ws)
 
 
@@ -424,9 +456,9 @@ def _narrative(wb: Workbook, schema: Schema, st: _Styles, report: Report | None)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     head = FIELDS_TOP - 1
-    ws.write_string(head, 0, "部分", st.header)
-    ws.write_string(head, 1, "内容（单元格内换行即分段；可写占位符，见“填报说明”）", st.header)
-    ws.set_row(head, 22)
+    ws.write_string(head, 0, SHEET_NARRATIVE, st.sheet_title)
+    ws.write_string(head, 1, f"各部分内容（单元格内换行即分段；可写占位符，见“{SHEET_PLACEHOLDERS}”工作表）", st.header)
+    ws.set_row(head, 24)
     # The hints are the template's placeholder text: written when the report holds no prose yet.
     use_hints = report is None or not any((report.narrative.get(p.key) or "").strip() for p in schema.narrative)
     for part in schema.narrative:
@@ -454,6 +486,7 @@ def _narrative(wb: Workbook, schema: Schema, st: _Styles, report: Report | None)
         },
     )
     _print_setup(ws)
+    _page_title(ws, schema, SHEET_NARRATIVE)
     _protect(ws)
 
 
@@ -528,6 +561,7 @@ def _table(
         ws.freeze_panes(header_end + 1, first_fig_col)
     landscape = sum(widths) / table.grid_rows > 8
     _print_setup(ws, landscape=landscape, repeat_to=header_end if table.header_rows else GRID_TOP - 1)
+    _page_title(ws, schema, table.sheet)
     _protect(ws)
 
 
@@ -607,8 +641,18 @@ def _stamp_values(schema: Schema, report: Report | None) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- entry points
-def template_bytes(report: Report | None = None, *, lock_info: bool = False) -> bytes:
-    """The template as xlsx bytes (same bytes for the same input)."""
+def template_bytes(
+    report: Report | None = None,
+    *,
+    lock_info: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
+) -> bytes:
+    """The template as xlsx bytes (same bytes for the same input).
+
+    ``deadline`` (``YYYY-MM-DD``) and ``return_to`` (where to send it back) are
+    printed at the top of 填报说明.
+    """
     schema = report.schema if report is not None else get_schema()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(
@@ -623,11 +667,12 @@ def template_bytes(report: Report | None = None, *, lock_info: bool = False) -> 
     )
     st = _Styles(wb)
     cached = _cached_totals(schema, report)
-    _instructions(wb, schema, st)
+    _instructions(wb, schema, st, deadline=deadline, return_to=return_to)
     _info(wb, schema, st, report, lock_info)
     _narrative(wb, schema, st, report)
     for table in schema.tables:
         _table(wb, schema, table, st, report, cached)
+    _placeholders(wb, schema, st)
     stamp = _stamp(wb, schema, report)
     for key, ref in _cells(schema).items():
         wb.define_name(key, "=" + ref.absolute)
@@ -651,13 +696,21 @@ def template_bytes(report: Report | None = None, *, lock_info: bool = False) -> 
     return buf.getvalue()
 
 
-def write_template(path: str | Path, report: Report | None = None, *, lock_info: bool = False) -> Path:
+def write_template(
+    path: str | Path,
+    report: Report | None = None,
+    *,
+    lock_info: bool = False,
+    deadline: str | None = None,
+    return_to: str | None = None,
+) -> Path:
     """Write the standard template to ``path`` atomically.
 
     Without ``report``: the blank template, narrative cells prefilled with the
     schema's hint text. With ``report``: its basic information, narrative and
     figures are written in (blank stays blank; totals stay live formulas); the
     hints are used only when the report has no prose at all. ``lock_info``
-    locks the prefilled agency and year cells.
+    locks the prefilled agency and year cells; ``deadline`` and ``return_to``
+    head the instructions.
     """
-    return write_atomic(path, template_bytes(report, lock_info=lock_info))
+    return write_atomic(path, template_bytes(report, lock_info=lock_info, deadline=deadline, return_to=return_to))

@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .fonts import fontconfig_file
+
 _RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -50,6 +52,9 @@ def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
         env = dict(os.environ, HOME=profile)
+        fonts = fontconfig_file(Path(profile))  # free stand-ins for the official fonts (see util.fonts)
+        if fonts is not None:
+            env["FONTCONFIG_FILE"] = str(fonts)
         subprocess.run(
             [
                 soffice,

@@ -1183,6 +1183,122 @@ def _(d: Path) -> Path:
     return p
 
 
+@case("published_html_span_bomb")
+def _(d: Path) -> Path:
+    p = d / "合并单元格炸弹.html"
+    first = "<tr>" + '<td rowspan="8000">0</td>' * 3000 + "</tr>"
+    p.write_text(f"<html><body><table>{first}{'<tr></tr>' * 8000}</table></body></html>", encoding="utf-8")
+    return p
+
+
+# ---- published PDFs ---------------------------------------------------------------
+def pdf_bytes(objects: list[bytes], *, trailer: bytes = b"") -> bytes:
+    """A PDF whose objects 1..n are ``objects`` (object 1 the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"", *, flate: bool = False) -> bytes:
+    if flate:
+        data = zlib.compress(data, 9)
+        extra += b" /Filter /FlateDecode"
+    return b"<< /Length %d%s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def _one_page_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] = (), **kw) -> bytes:
+    return pdf_bytes(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s /Contents 4 0 R >>" % resources,
+            _stream(content),
+            *extra,
+        ],
+        **kw,
+    )
+
+
+_TEXT_PAGE = b"BT /F1 12 Tf 72 720 Td (2024 Annual report, page 1) Tj ET 72 700 m 520 700 l S"
+_FONT = b"<< /Font << /F1 5 0 R >> >>"
+_HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+@case("published_scanned_pdf")
+def _(d: Path) -> Path:
+    p = d / "扫描件.pdf"
+    gray = _stream(
+        bytes(range(256)) * 4,
+        b" /Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceGray /BitsPerComponent 8",
+    )
+    p.write_bytes(_one_page_pdf(b"q 500 0 0 700 50 70 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", [gray]))
+    return p
+
+
+@case("published_encrypted_pdf")
+def _(d: Path) -> Path:
+    p = d / "加密.pdf"
+    key = bytes(random.Random(7).randbytes(32)).hex().encode()
+    encrypt = b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -3904 >>" % (key, key[::-1])
+    data = _one_page_pdf(
+        _TEXT_PAGE, _FONT, [_HELVETICA, encrypt], trailer=b"/Encrypt 6 0 R /ID [<%s> <%s>] " % (key[:32], key[:32])
+    )
+    p.write_bytes(data)
+    return p
+
+
+@case("published_truncated_pdf")
+def _(d: Path) -> Path:
+    p = d / "下载中断.pdf"
+    data = _one_page_pdf(_TEXT_PAGE, _FONT, [_HELVETICA])
+    p.write_bytes(data[: len(data) // 2])
+    return p
+
+
+@case("published_not_pdf")
+def _(d: Path) -> Path:
+    p = d / "假的.pdf"
+    p.write_bytes(random.Random(11).randbytes(4000))
+    return p
+
+
+@case("published_pdf_stream_bomb")
+def _(d: Path) -> Path:
+    p = d / "数据流炸弹.pdf"
+    compressor = zlib.compressobj(9)
+    chunk = b"0 0 m 1 1 l S\n" * (MB // 14)
+    packed = b"".join(compressor.compress(chunk) for _ in range(250)) + compressor.flush()
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    data = pdf_bytes(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            bomb,
+        ]
+    )
+    p.write_bytes(data)
+    return p
+
+
+@case("published_pdf_many_pages")
+def _(d: Path) -> Path:
+    p = d / "十万页.pdf"
+    pages = 20_000
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    p.write_bytes(pdf_bytes(objects))
+    return p
+
+
 # ---- rosters (template --roster) ------------------------------------------------
 @case("roster_zip_bomb")
 def _(d: Path) -> Path:

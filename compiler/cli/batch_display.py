@@ -1,48 +1,44 @@
-"""What a batch shows on the console: live progress, the final table, and terminal-safe text.
+"""What ``nianbao batch`` shows on the console: live progress (a ``batch.progress.Progress``) and the final table.
 
-Kept apart from the runner so ``runner.py`` reads as the pipeline and all
-console wording sits in one place. Every piece of user-supplied text (file
-paths, agency names, reader messages) reaches the terminal through
-``display_text`` (control, format and bidi characters replaced, cut to a
-length) and ``plain_text`` (never parsed as rich markup). ``rich`` is imported
-only when something is shown, so the parent process stays light.
+All console wording of a batch sits here, in the front-end. Every piece of
+user-supplied text (file paths, agency names, reader messages) reaches the
+terminal through ``display_text`` (control, format and bidi characters
+replaced, cut to a length) and ``plain_text`` (never parsed as rich markup).
+``rich`` is imported only when something is shown.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from . import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
-from .discover import Discovery
-from .rollup import DUPLICATE, OTHER_YEAR
-from .summary import STATUS_LABEL
+from ..batch import ERRORS, FAILED, OK, UNREADABLE, WARNINGS
+from ..batch.rollup import DUPLICATE, HAS_ERRORS, OTHER_YEAR
+from ..batch.summary import STATUS_LABEL
+from ..util.text import display_text
 
 if TYPE_CHECKING:
-    from .results import FileOutcome
-    from .rows import FileRow
+    from ..batch.discover import Discovery
+    from ..batch.results import FileOutcome
+    from ..batch.rows import FileRow
 
 #: Problem files listed under the final table (all of them are in the summary workbook).
 TABLE_LIMIT = 30
 
-_DISPLAY_DROP = {"Cc", "Cf", "Zl", "Zp"}
-
 
 class BatchProgress:
-    """A rich progress bar on a terminal, one plain line per file otherwise, nothing with --quiet."""
+    """A rich progress bar on a terminal (``mode="rich"``), one plain line per file otherwise (``"plain"``)."""
 
-    def __init__(self, mode: str | None, *, total: int, done: int, err: Any) -> None:
-        self.mode, self.total, self.done, self.err = mode, total, done, err
-        self.errors = 0
+    def __init__(self, mode: str, err: Any) -> None:
+        self.mode, self.err = mode, err
+        self.total = self.done = self.errors = 0
         self._bar: Any = None
         self._task: Any = None
 
     def note(self, text: str) -> None:
-        if self.mode:
-            self.err.print(plain_text(text))
+        self.err.print(plain_text(text))
 
-    def start(self, errors: int) -> None:
-        self.errors = errors
+    def start(self, *, total: int, done: int, errors: int) -> None:
+        self.total, self.done, self.errors = total, done, errors
         if self.mode != "rich":
             return
         from rich.progress import (
@@ -110,19 +106,16 @@ def final_table(console: Any, doc: dict[str, Any], files: list[FileRow], found: 
     console.print(table)
     problems = [f for f in files if f.status in (ERRORS, UNREADABLE, FAILED)]
     if problems:
-        detail = Table(title="需要处理的文件")
-        for col in ("文件", "单位", "状态", "说明"):
-            detail.add_column(col, overflow="fold")
+        # One line per file, never a table cell: a file name is never broken across lines (it can be copied).
+        console.print(plain_text("需要处理的文件："))
         for f in problems[:TABLE_LIMIT]:
-            detail.add_row(
-                plain_text(display_text(f.rel, 60)),
-                plain_text(display_text(f.agency, 30)),
-                STATUS_LABEL[f.status],
-                plain_text(display_text(f.message, 120)),
-            )
-        console.print(detail)
+            agency = f"（{display_text(f.agency, 30)}）" if f.agency else ""
+            line = f"  {STATUS_LABEL[f.status]} {display_text(f.rel, 200)}{agency}：{display_text(f.message, 160)}"
+            console.print(plain_text(line))
         if len(problems) > TABLE_LIMIT:
             console.print(plain_text(f"……另有 {len(problems) - TABLE_LIMIT} 个，详见汇总表“问题清单”。"))
+    for line in round_lines(doc):
+        console.print(plain_text(line))
     for s in found.skipped:
         console.print(plain_text(f"跳过 {display_text(s.rel, 80)}：{s.reason}"), soft_wrap=True)
     for line in rollup_lines(doc["rollup"]):
@@ -138,6 +131,29 @@ def final_table(console: Any, doc: dict[str, Any], files: list[FileRow], found: 
     console.print(plain_text(f"共 {doc['total']} 个文件{reused}，用时 {doc['elapsed_s']:.1f} 秒。"))
 
 
+def round_lines(doc: dict[str, Any]) -> list[str]:
+    """The round's status (with ``--roster``) and where the feedback packets are."""
+    lines = []
+    status = doc.get("round")
+    if status:
+        counts = "，".join(f"{label} {n}" for label, n in status["counts"].items() if n)
+        lines.append(f"报送情况（名单 {len(status['agencies'])} 个单位）：{counts}。")
+        missing = [a["agency"] for a in status["agencies"] if a["status"] == "missing"]
+        if missing:
+            lines.append(f"未报送：{list_some(missing, 20)}（联系方式见汇总表“报送情况”）")
+        strangers = [a["agency"] or a["file"] for a in status["not_on_roster"]]
+        if strangers:
+            lines.append(f"不在名单中的单位：{list_some(strangers)}（请核对单位名称或名单）")
+    feedback = doc.get("feedback") or {}
+    if feedback.get("folders"):
+        lines.append(
+            f"反馈材料：{len(feedback['folders'])} 个单位，每个单位一个文件夹（标注表和核查意见），"
+            f"邮件合并名单 {feedback['mail_merge']}"
+        )
+    lines += [f"反馈材料问题：{p}" for p in feedback.get("problems") or []]
+    return lines
+
+
 def rollup_lines(rollup: dict[str, Any]) -> list[str]:
     """What the roll-up left out, for the final table (the full list is in the JSON and the workbook)."""
     lines = []
@@ -148,7 +164,14 @@ def rollup_lines(rollup: dict[str, Any]) -> list[str]:
         lines.append(f"同一单位同一年度有多份报告（已标为有警告）：{shown}{more}")
     dups = [e["path"] for e in rollup["excluded"] if e["kind"] == DUPLICATE]
     if dups:
-        lines.append(f"重复报告 {len(dups)} 份未计入合计（每组只计路径排在前面的一份）：{list_some(dups)}")
+        lines.append(
+            f"重复报告 {len(dups)} 份未计入合计（每组保留成文日期较晚、其次文件时间较晚的一份）：{list_some(dups)}"
+        )
+    bad = [e["path"] for e in rollup["excluded"] if e["kind"] == HAS_ERRORS]
+    if bad:
+        lines.append(
+            f"有错误的报告 {len(bad)} 份未计入合计（--include-errors 可计入，合计将标为草稿）：{list_some(bad)}"
+        )
     others = [e["path"] for e in rollup["excluded"] if e["kind"] == OTHER_YEAR]
     if others:
         lines.append(f"不是 {rollup['year']} 年度的报告 {len(others)} 份未计入合计：{list_some(others)}")
@@ -165,7 +188,8 @@ def make_console(stream: Any) -> Any:
     """A rich console that never interprets markup, emoji or highlighting in user text."""
     from rich.console import Console
 
-    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False)
+    # soft_wrap: lines are never broken by us (the terminal wraps them), so no file name is ever split.
+    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def plain_text(text: str) -> Any:
@@ -173,13 +197,6 @@ def plain_text(text: str) -> Any:
     from rich.text import Text
 
     return Text(text)
-
-
-def display_text(value: Any, limit: int = 100) -> str:
-    """Agency text made safe for a terminal: no control, format or bidi characters; cut."""
-    text = ("" if value is None else str(value)).encode("utf-8", "replace").decode("utf-8")
-    text = "".join("�" if unicodedata.category(ch) in _DISPLAY_DROP else ch for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def isatty(stream: Any) -> bool:
