@@ -189,8 +189,8 @@ def _narrative(rng: random.Random, report: Report, schema, follow_up: bool = Fal
     norm_made = v(schema.role(ROLE_DOCUMENTS)[1][0])  # documents: 规章, then 行政规范性文件
     unpaid = schema.role_total(ROLE_UNPAID_FEE)
 
-    odd = year % 2
-    if new and odd:
+    alt = int(follow_up)  # the following year's report is worded differently from last year's
+    if new and not alt:
         applications = (
             f"{year}年，本机关共收到政府信息公开申请{_say(rng, new)}件，上年结转{carried_in}件。"
             f"其中予以公开{_say(rng, disclosed)}件，部分公开{partly}件，结转下年度继续办理{carried_out}件。"
@@ -221,13 +221,14 @@ def _narrative(rng: random.Random, report: Report, schema, follow_up: bool = Fal
         "坚持以公开为常态、不公开为例外，持续提升政府信息公开质量。",
         f"本年度，{agency}围绕中心工作，认真执行政府信息公开各项制度，"
         "主动回应社会关切，依法保障人民群众的知情权、参与权和监督权。",
-    )[odd]
+    )[alt]
+    published = rng.randint(50, 900)
     active = (
-        f"全年通过政府门户网站主动公开政府信息{rng.randint(50, 900)}条，"
+        f"全年通过政府门户网站主动公开政府信息{published}条，"
         f"制发行政规范性文件{norm_made}件，做好政策解读和重点领域信息公开。",
         f"本年度本机关制发行政规范性文件{norm_made}件，依托门户网站和政务新媒体发布各类信息"
-        f"{rng.randint(50, 900)}条，重点做好惠企利民政策的发布与解读。",
-    )[odd]
+        f"{published}条，重点做好惠企利民政策的发布与解读。",
+    )[alt]
     s5 = "存在的主要问题：政策解读形式较为单一。改进措施：丰富解读形式，加强队伍建设。"
     if follow_up:
         s5 += "上年度报告所列问题已按计划整改。"
@@ -240,7 +241,7 @@ def _narrative(rng: random.Random, report: Report, schema, follow_up: bool = Fal
         "narr_s1_5": (
             f"将政府信息公开工作纳入年度考核，开展业务培训。{disputes}",
             f"{disputes}全年组织政务公开专题培训，并把信息公开情况纳入绩效考核内容。",
-        )[odd],
+        )[alt],
         "narr_s5": s5,
         "narr_s6": s6,
     }
