@@ -101,7 +101,7 @@ ReporterOption = Annotated[
     str | None,
     typer.Option(
         "--reporter",
-        help="报告主体：government（本级人民政府，3月31日前公开）或 department（政府部门，1月31日前）；"
+        help="报告主体：政府（本级人民政府的报告，3月31日前公开）或 部门（政府部门，1月31日前公开）；"
         "默认按单位名称判断",
     ),
 ]

@@ -65,7 +65,7 @@ def checked_reporter(reporter: str | None) -> str | None:
     """``--reporter`` as ``government``/``department`` (None: decide from the agency name); a usage error if unknown."""
     kind = reporter_kind(reporter)
     if reporter is not None and kind is None:
-        raise UsageError(f"--reporter 应为 government（本级人民政府）或 department（政府部门），而不是“{reporter}”。")
+        raise UsageError(f"--reporter 应为“政府”（本级人民政府的报告）或“部门”（政府部门的报告），而不是“{reporter}”。")
     return kind
 
 
