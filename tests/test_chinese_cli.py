@@ -14,7 +14,8 @@ from compiler.cli.chinese import display_width, translate, usage_error_message
 ALLOWED = {
     "nianbao", "docx", "html", "htm", "pdf", "xlsx", "xlsm", "json", "csv", "toml", "txt", "md",
     "word", "excel", "wps", "soffice", "libreoffice", "yyyy", "mm", "dd", "cpu",
-    "template", "export", "check", "compile", "batch", "import", "audit",
+    "template", "export", "check", "compile", "batch", "import", "audit", "serve", "init", "run",
+    "get", "healthz", "postgresql", "sqlite", "database", "url", "mb", "links",
 }  # fmt: skip
 _OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z-]*")
 
@@ -39,6 +40,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ("batch", "--help"),
         ("template", "--help"),
         ("check", "--help"),
+        ("serve", "--help"),
+        ("serve", "init", "--help"),
+        ("serve", "run", "--help"),
         ("chek",),
         ("compile",),
         ("batch", "in"),

@@ -22,6 +22,7 @@ ARGUMENT_LABELS = {
     "files": "文件",
     "in_dir": "输入目录",
     "previous": "上年报告",
+    "directory": "目录",
 }
 #: Click's type metavars → Chinese.
 _METAVARS = {"<path>": "<路径>", "<str>": "<文字>", "<text>": "<文字>", "<int>": "<整数>", "<float>": "<数字>"}
