@@ -129,6 +129,7 @@ def test_mixed_exit_code_and_inputs_untouched(mixed):
     assert mixed["inputs_unchanged"]
 
 
+@pytest.mark.slow
 def test_mixed_summary_rows(mixed):
     wb = openpyxl.load_workbook(mixed["out"] / SUMMARY_NAME)
     rows = rows_by_file(wb)
@@ -294,6 +295,7 @@ def test_duplicate_is_a_warning_compiled_and_summed_once(tmp_path, capsys, schem
     assert "重复报告 1 份未计入" in wb[SHEET_ROLLUP].cell(2, 1).value
 
 
+@pytest.mark.slow
 def test_rollup_sums_only_the_rollup_year(tmp_path, capsys, schema):
     inp, out = tmp_path / "in", tmp_path / "out"
     a = make_sheet(inp / "a.xlsx", "甲局", 1)
@@ -325,6 +327,7 @@ def test_rollup_sums_only_the_rollup_year(tmp_path, capsys, schema):
 
 
 # ---------------------------------------------------------------------- stale outputs
+@pytest.mark.slow
 def test_outputs_of_a_removed_input_are_removed_and_nothing_else(tmp_path, capsys):
     inp, out = tmp_path / "in", tmp_path / "out"
     make_sheet(inp / "a.xlsx", "甲局", 1)
@@ -439,6 +442,7 @@ def test_rerun_skips_unchanged_and_redoes_changed(tmp_path, capsys):
     assert doc["reused"] == 0 and doc["processed"] == 2
 
 
+@pytest.mark.slow
 def test_same_name_numbered_by_path_order(tmp_path, capsys):
     inp, out = tmp_path / "in", tmp_path / "out"
     make_sheet(inp / "b.xlsx", "甲局", 1)
@@ -533,6 +537,7 @@ def test_memory_hog_is_stopped(tmp_path, capsys, monkeypatch):
     assert files["f1.xlsx"]["status"] == files["f2.xlsx"]["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_previous_year_matched_by_agency(tmp_path, capsys):
     inp, prev = tmp_path / "in", tmp_path / "prev"
     this = make_sheet(inp / "a.xlsx", "衢州市民政局", 1)
@@ -637,6 +642,7 @@ def test_sigterm_stops_cleanly_and_resumes(tmp_path):
     assert len(list(out.glob("*.docx"))) == n
 
 
+@pytest.mark.slow
 def test_previous_published_report_and_cache(tmp_path, capsys):
     """Last year's published report (.txt) is parsed once, cached, and matched by agency."""
     seed = Path(__file__).resolve().parent.parent / "samples" / "published" / "quzhou-jgsw-2022.txt"

@@ -56,6 +56,7 @@ def test_crash_fails_one_task_only(fault):
     assert stats.crashed == 1
 
 
+@pytest.mark.slow
 def test_every_task_crashing_still_ends():
     tasks = [{"id": i, "n": i, "do": "crash"} for i in range(6)]
     results, _ = _run(tasks, jobs=2)

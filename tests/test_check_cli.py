@@ -213,6 +213,7 @@ def test_typer_command(good_json: Path, bad_json: Path):
 
 
 # ---------------------------------------------------------------------- annotate
+@pytest.mark.slow
 def test_annotate_xlsx_marks_cells_and_never_touches_the_input(bad_xlsx: Path, tmp_path: Path, capsys):
     before = sha256(bad_xlsx)
     out_dir = tmp_path / "out"

@@ -53,6 +53,7 @@ def test_consistent_following_year_passes_cross_year_checks(seed: int, scale: fl
     assert [(f.code, f.ref) for f in check_report(this, last) if f.severity != "notice"] == []
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seeds, st.sampled_from(T34), st.integers(min_value=-30, max_value=30).filter(bool))
 def test_any_single_change_in_tables_3_and_4_is_an_error_in_its_row_or_column(seed: int, fig, delta: int):
@@ -94,6 +95,7 @@ def test_any_cell_content_gives_findings_never_an_exception(seed: int, cells: di
             assert (cell_ref(SCHEMA, key).ref, "error") in refs, (key, value)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     seeds,

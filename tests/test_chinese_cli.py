@@ -17,6 +17,25 @@ ALLOWED = {
     "template", "export", "check", "compile", "batch", "import", "audit", "serve", "init", "run",
     "get", "healthz", "postgresql", "sqlite", "database", "url", "mb", "links",
 }  # fmt: skip
+
+
+def _command_names() -> set[str]:
+    """Every command and sub-command name of the CLI (they are typed as they are, so they stay Latin)."""
+    import typer.main
+
+    from compiler.cli import app
+
+    names: set[str] = set()
+    todo = [typer.main.get_command(app)]
+    while todo:
+        group = todo.pop()
+        for name, command in getattr(group, "commands", {}).items():
+            names.add(name)
+            todo.append(command)
+    return names
+
+
+ALLOWED |= _command_names()
 _OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z-]*")
 
 

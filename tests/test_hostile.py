@@ -618,6 +618,7 @@ def _xml_text(text: str) -> str:
     return escape(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["formula_text_xlsx", "formula_text_json"])
 def test_formula_like_text_stays_text_everywhere(name: str, ran: Ran) -> None:
     """``=…``, ``+…``, ``-…``, ``@…`` text: a string in the JSON, plain text in Word/HTML, a text cell in Excel."""
@@ -671,6 +672,7 @@ def test_formula_text_in_template_writer(tmp_path: Path) -> None:
         assert cell.data_type == "s" and cell.value == value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["formula_text_in_number_cell", "at_text_in_number_cell"])
 def test_formula_text_in_number_cell_is_marked_and_kept(name: str, ran: Ran, workdir: Path) -> None:
     root, outcomes = ran(name)
@@ -703,6 +705,7 @@ def test_script_is_escaped_in_html(name: str, ran: Ran) -> None:
     assert "&lt;script&gt;" in _docx_xml(root / "out-compile")  # Word shows it as text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     ["agency_dotdot", "agency_dotdot_xlsx", "agency_reserved_chars", "agency_con", "agency_dots_only"],
@@ -734,6 +737,7 @@ def test_input_file_names(ran: Ran) -> None:
     assert not list(root.rglob("pwned*")) and not list(Path.cwd().glob("pwned*"))
 
 
+@pytest.mark.slow
 def test_huge_narrative_is_kept_whole(ran: Ran) -> None:
     root, outcomes = ran("narrative_10mb")
     exported = json.loads(outcomes["export"].stdout)
@@ -743,6 +747,7 @@ def test_huge_narrative_is_kept_whole(ran: Ran) -> None:
     assert document.count(sentence) == corpus.BIG_NARRATIVE.count(sentence)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["agency_100k", "agency_100k_json"])
 def test_huge_agency_name(name: str, ran: Ran) -> None:
     root, outcomes = ran(name)
@@ -845,6 +850,7 @@ READ_AS: dict[str, Any] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(READ_AS))
 def test_number_cells_read_as(name: str, workdir: Path) -> None:
     path = corpus.build(name, workdir / "in")
@@ -978,6 +984,7 @@ def _code_only(text: str) -> str:
     return " ".join(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", sorted(FORBIDDEN))
 def test_no_code_execution_or_fetching_in_the_package(what: str) -> None:
     hits = [name for name, text in _sources() if re.search(FORBIDDEN[what], _code_only(text))]

@@ -122,6 +122,7 @@ def test_seed_cut_inside_a_table3_row() -> None:
     assert "t3_r03_c4" in cut.origin.unread and "t4_r01_c1" in cut.origin.unread
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_truncated_layouts_nothing_invented(layout: str) -> None:
     report = sample_report(11)

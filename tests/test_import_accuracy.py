@@ -21,12 +21,15 @@ REPORTS = 15
 NAMES = [layout.name for layout in LAYOUTS]
 
 
+#: One expensive measurement (a module fixture) feeds every test here.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def tallies() -> dict[str, Tally]:
     return {t.name: t for t in measure(REPORTS)}
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_no_figure_invented(tallies: dict[str, Tally], name: str) -> None:
     """A number other than the one printed, or a number where nothing was printed, never comes back."""

@@ -255,6 +255,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["txt", "html"])
 def test_audit_annotate_writes_marked_template(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
     """``audit --annotate DIR``: the filled template marked at each finding's cell; the input is untouched."""

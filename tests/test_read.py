@@ -182,6 +182,7 @@ def test_round_trip_through_defined_names(report: Report, blank: Path, tmp_path:
     assert sha256(path) == before
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(report=reports())
 def test_round_trip_through_template_writer(report: Report, tmp_path: Path) -> None:

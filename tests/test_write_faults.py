@@ -231,6 +231,7 @@ def _restore_permissions(tmp_path: Path) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------------- in-process faults
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_write_fault(command: str, fault: str, inputs: Inputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -358,6 +359,7 @@ MOUNT_FAULTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(MOUNT_FAULTS))
 @pytest.mark.parametrize("command", ["compile", "check-annotate", "export", "template", "template-roster"])
 def test_real_kernel_fault(command: str, fault: str, inputs: Inputs, tmp_path: Path) -> None:

@@ -18,10 +18,13 @@ from ..findings import SEVERITY_LABEL
 from ..util.files import write_atomic
 from .style import Style, load_style
 
-#: Problems listed in the letter itself (errors first); the annotated workbook has them all.
+#: Problems listed in the letter itself at most (errors first); the annotated workbook has them all.
 MAX_ITEMS = 12
 #: Longest message shown per problem (a long one is cut; the workbook holds it whole).
 MAX_MESSAGE = 160
+#: Printed lines the problem list may take so the letter stays one page (items at 11.5 pt, 38 characters a line).
+ITEM_LINES = 18
+_LINE_WIDTH = 76  # half-width columns per line (a Chinese character counts two)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class Letter:
     sender: str | None = None
     date: str | None = None
     annotated: str | None = None
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -59,7 +68,8 @@ def letter_lines(letter: Letter) -> tuple[str, list[str], list[str], list[str]]:
         + ("“错误”必须修改；" if errors else "")
         + ("“需核实”请确认数字无误或予以修改。" if warnings else ""),
     ]
-    items = []
+    items: list[str] = []
+    budget = ITEM_LINES
     for f in ordered[:MAX_ITEMS]:
         where = f"{f['sheet']}!{f['cell']}" if f.get("sheet") and f.get("cell") else (f.get("sheet") or "")
         label = (
@@ -69,7 +79,12 @@ def letter_lines(letter: Letter) -> tuple[str, list[str], list[str], list[str]]:
             if f.get("severity") == "warning"
             else (SEVERITY_LABEL.get(str(f.get("severity")), "提示"))
         )
-        items.append(f"【{label}】{where + '：' if where else ''}{_cut(str(f.get('message') or ''), MAX_MESSAGE)}")
+        item = f"【{label}】{where + '：' if where else ''}{_cut(str(f.get('message') or ''), MAX_MESSAGE)}"
+        lines = -(-(_width(item) + 8) // _LINE_WIDTH)  # the number and indent take about four characters
+        if items and lines > budget:
+            break  # one page: the rest are in the annotated workbook
+        items.append(item)
+        budget -= lines
     closing = []
     rest = len(ordered) - len(items)
     attached = f"附件《{letter.annotated}》" if letter.annotated else "附件中的标注表"

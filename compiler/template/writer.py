@@ -301,6 +301,12 @@ def _instructions(wb: Workbook, schema: Schema, st: _Styles, *, deadline: str | 
     new_total = next((r.anchor for r in schema.formula_rules() if r.code == "T3_ROW_TOTAL"), None)
     example = next((n for n, k in vocab.items() if k == new_total), example)
 
+    website = next((f for f in schema.info if f.json_path == ("website",)), None)
+    site = (
+        f"“{website.label}”写报告发布的网站，报告开头将写“本报告电子版可在……查阅或下载”；不填则不写这一句。"
+        if website is not None
+        else ""
+    )
     merged(f"{schema.name}填报说明", st.title, 28)
     # What the clerk must know first: by when, and where the filled sheet goes back.
     if deadline:
@@ -311,7 +317,7 @@ def _instructions(wb: Workbook, schema: Schema, st: _Styles, *, deadline: str | 
     merged("一、谁填写什么", st.heading, 22)
     para(
         f"1.“{SHEET_INFO}”：填写{info_req}（必填），{info_opt}（选填）。"
-        "分发时已预填并锁定的单位名称、报告年度无需改动；如有错误请联系分发部门。"
+        "分发时已预填并锁定的单位名称、报告年度无需改动；如有错误请联系分发部门。" + site
     )
     para(
         f"2.“{SHEET_NARRATIVE}”：按部分填写报告正文（{narr}）。一个单元格填写一个部分，"
