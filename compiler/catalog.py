@@ -51,6 +51,7 @@ _ENTRIES = (
     CatalogEntry("NOT_WHOLE", "error", "件数不是整数"),
     CatalogEntry("FEE_DECIMALS", "error", "收费金额（万元）超过 4 位小数"),
     # ---- errors: basic information and narrative
+    CatalogEntry("TABLE_MISSING", "error", "报告中缺少整张表（表二、表三或表四）"),
     CatalogEntry("INFO_MISSING", "error", "单位名称或报告年度未填写或无效"),
     CatalogEntry("NARRATIVE_EMPTY", "error", "必填的文字部分为空"),
     CatalogEntry("NARRATIVE_PLACEHOLDER", "error", "文字部分仍是模板的提示文字", template_only=True),
@@ -60,11 +61,17 @@ _ENTRIES = (
     # ---- warnings: table 2
     CatalogEntry("T2_VALID_ZERO", "warning", "表二本年有制发、现行有效件数却为 0"),
     CatalogEntry("T2_VALID_LOW", "warning", "表二现行有效件数小于本年制发减本年废止"),
-    CatalogEntry("FEE_IN_YUAN", "warning", "收费金额疑似按“元”填写（表中单位为万元）"),
+    CatalogEntry("FEE_IN_YUAN", "warning", "收费金额疑似按“元”填写（表中单位为万元；按单位层级判断）"),
+    CatalogEntry("MANY_BLANKS", "warning", "一张表中有多个空白的数字单元格（没有的应填 0）"),
     # ---- warnings: dates and stamp
     CatalogEntry("DATE_MISSING", "warning", "成文日期未填写"),
     CatalogEntry("DATE_INVALID", "warning", "成文日期不是有效日期"),
-    CatalogEntry("DATE_OUT_OF_RANGE", "warning", "成文日期不在报告年度 12 月 31 日之后、次年 1 月 31 日之前（含）"),
+    CatalogEntry(
+        "DATE_OUT_OF_RANGE",
+        "warning",
+        "成文日期不在报告年度 12 月 31 日之后、次年 1 月 31 日（部门）或 3 月 31 日（本级人民政府）之前（含）",
+    ),
+    CatalogEntry("WRONG_YEAR", "warning", "文字中的统计期限、报告名称或本年工作写的是另一个年度"),
     CatalogEntry("YEAR_STAMP_MISMATCH", "warning", "报告年度与模板下发时的年度不一致", template_only=True),
     CatalogEntry("AGENCY_STAMP_MISMATCH", "warning", "单位名称与模板下发时的单位不一致", template_only=True),
     # ---- warnings: narrative vs tables
@@ -72,12 +79,24 @@ _ENTRIES = (
     CatalogEntry("NARR_DISCLOSED", "warning", "文字中“予以公开 N 件”与表三（一）予以公开总计不符"),
     CatalogEntry("NARR_REVIEWS", "warning", "文字中“行政复议 N 件”与表四行政复议总计不符"),
     CatalogEntry("NARR_LAWSUITS", "warning", "文字中“行政诉讼 N 件”与表四行政诉讼总计不符"),
+    CatalogEntry("NARR_CARRY_OVER", "warning", "文字中“上年结转 / 结转下年度 N 件”与表三二、四总计不符"),
+    CatalogEntry("NARR_RESULTS", "warning", "文字中办结（答复）总数或某类办理结果的件数与表三不符"),
+    CatalogEntry("NARR_APPLICANTS", "warning", "文字中自然人、法人或其他组织申请件数与表三一、本年新收各列不符"),
+    CatalogEntry("NARR_TABLE2", "warning", "文字中规章、规范性文件件数，许可、处罚、强制决定数或收费金额与表二不符"),
+    CatalogEntry("S5_PERFUNCTORY", "warning", "第五部分敷衍：只写“无”、只有一两句，或没有具体问题和改进措施"),
     CatalogEntry("NARR_NO_APPLICATIONS", "warning", "文字称未收到申请，表三却有本年新收申请"),
-    CatalogEntry("NARR_FEE_CHARGED", "warning", "表三有逾期未缴费的申请，文字却称未收取信息处理费"),
+    CatalogEntry(
+        "NARR_FEE_CHARGED", "warning", "表三有逾期未缴费的申请（发出过收费通知），文字却称未发出收费通知或不涉及收费"
+    ),
     CatalogEntry("FEE_NOT_MENTIONED", "warning", "第六部分没有说明信息处理费收取情况"),
     # ---- warnings: across years
     CatalogEntry("CARRY_OVER_MISMATCH", "warning", "本年上年结转与上年结转下年度不符", needs_previous=True),
     CatalogEntry("T2_CONTINUITY", "warning", "现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止", needs_previous=True),
+    CatalogEntry("COPIED_TEXT", "warning", "某部分文字与上年报告几乎相同（内容雷同）", needs_previous=True),
+    CatalogEntry(
+        "COPIED_TABLES", "warning", "表中数字与上年报告几乎完全相同（结转、现行有效除外）", needs_previous=True
+    ),
+    CatalogEntry("S5_NO_FOLLOW_UP", "warning", "第五部分没有说明上年度问题的整改情况", needs_previous=True),
     CatalogEntry("PREVIOUS_UNREADABLE", "warning", "所给上年报告无法读取，跨年核对未进行", needs_previous=True),
     CatalogEntry("PREVIOUS_YEAR_MISMATCH", "warning", "所给上年报告的年度不是本报告的上一年", needs_previous=True),
     # ---- reader: returned workbooks (raised by compiler.read, listed here so every code is documented)
@@ -96,6 +115,12 @@ _ENTRIES = (
     CatalogEntry("TEMPLATE_VERSION_UNKNOWN", "warning", "模板版本无法识别", raised_by="read"),
     CatalogEntry("STAMP_MISSING", "warning", "模板标记缺失，按模板位置读取", raised_by="read"),
     CatalogEntry("NAMES_MISSING", "warning", "部分单元格名称缺失，按模板位置读取", raised_by="read"),
+    CatalogEntry(
+        "NUMBER_AS_TEXT",
+        "error",
+        "数字以文字形式填写（全角数字或文本格式），工作表的合计不计入",
+        raised_by="read",
+    ),
     CatalogEntry(
         "FORMULA_EVALUATED",
         "notice",
@@ -166,6 +191,7 @@ _ENTRIES = (
         raised_by="serve",
     ),
     # ---- notices
+    CatalogEntry("YOY_JUMP", "notice", "主要数字比上年增减 5 倍以上", needs_previous=True),
     CatalogEntry("LARGE_CARRY_OVER", "notice", "结转下年度超过（一 + 二）的 30%"),
     CatalogEntry("NARRATIVE_PART_MISSING", "notice", "已发布报告的某部分缺少格式规定的小节（该部分其余文字已写）"),
     CatalogEntry("BLANK_AS_ZERO", "notice", "空白数字单元格按 0 计算（每张表一条）"),

@@ -46,6 +46,8 @@ class Origin:
     #: Key → ``(sheet, A1)`` where the reader actually found it, when that is not the
     #: template position (rows inserted, sheets renamed): findings point there.
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Tables absent from a report JSON (their keys are in ``unread``): the checker reports each as an error.
+    missing_tables: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -196,6 +198,8 @@ class Report:
         for table in schema.tables:
             rows = tables.get(table.id)
             if rows is None:
+                report.origin.missing_tables.add(table.id)
+                report.origin.unread |= {f.key for f in table.figures()}
                 continue
             if not isinstance(rows, list):
                 raise ReportFormatError(f"tables.{table.id} 应为数组")
@@ -218,7 +222,9 @@ class Report:
         except json.JSONDecodeError as exc:
             raise ReportFormatError(f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列") from exc
         report = cls.from_json(data)
-        report.origin = Origin(path=str(path), kind="json")
+        report.origin = Origin(
+            path=str(path), kind="json", unread=report.origin.unread, missing_tables=report.origin.missing_tables
+        )
         return report
 
 

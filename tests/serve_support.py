@@ -81,8 +81,11 @@ def fresh_postgres_database() -> Iterator[str]:
 
 def report_for(agency: str, year: int = 2025, seed: int = 1) -> Report:
     report = consistent_report(random.Random(seed))
+    drawn = report.year
     report.agency = agency
     report.year = year
+    # the narrative speaks of the drawn year: say the year the report is for (else WRONG_YEAR, rightly)
+    report.narrative = {k: v.replace(f"{drawn}年", f"{year}年") for k, v in report.narrative.items()}
     report.date = dt.date(year + 1, 1, 20)
     return report
 

@@ -96,7 +96,7 @@ def consistent_report(rng: random.Random, *, scale: float = 1.0, previous: Repor
     _table3(rng, report, scale, previous)
     _table4(rng, report, scale)
     recompute_totals(report)
-    _narrative(rng, report, schema)
+    _narrative(rng, report, schema, follow_up=previous is not None)
     return report
 
 
@@ -127,8 +127,18 @@ def _table2(rng: random.Random, report: Report, scale: float, previous: Report |
                 report.set_value(fig.key, value)
         elif row[0].kind == "amount":
             report.set_value(row[0].key, round(rng.uniform(0, 150) * scale, 2) if rng.random() < 0.6 else 0)
+            _near_last_year(rng, report, row[0].key, previous)
         else:
             report.set_value(row[0].key, _count(rng, 40 * scale))
+            _near_last_year(rng, report, row[0].key, previous)
+
+
+def _near_last_year(rng: random.Random, report: Report, key: str, previous: Report | None) -> None:
+    """A figure within −40 %…+60 % of last year's (a real agency's figures do not jump fivefold)."""
+    last = previous.value(key) if previous is not None else None
+    if isinstance(last, int | float) and last > 0:
+        value = last * rng.uniform(0.6, 1.6)
+        report.set_value(key, round(value, 2) if isinstance(last, float) else round(value))
 
 
 def _table3(rng: random.Random, report: Report, scale: float, previous: Report | None) -> None:
@@ -140,6 +150,9 @@ def _table3(rng: random.Random, report: Report, scale: float, previous: Report |
         if previous is not None:
             last = previous.value(out_row[col - 1])
             carried_in = last if isinstance(last, int) else 0
+            last_new = previous.value(new_row[col - 1])
+            if isinstance(last_new, int) and last_new > 0:
+                new = round(last_new * rng.uniform(0.6, 1.6))
         inflow = new + carried_in
         carried_out = rng.randint(0, inflow // 5)
         done = [0] * len(results)
@@ -163,7 +176,8 @@ def _say(rng: random.Random, n: int) -> str:
     return cn_number(n) if n < 100 and rng.random() < 0.3 else str(n)
 
 
-def _narrative(rng: random.Random, report: Report, schema) -> None:
+def _narrative(rng: random.Random, report: Report, schema, follow_up: bool = False) -> None:
+    """The narrative quoting the tables; consecutive years are worded differently (a copy is an error)."""
     v = report.value
     year, agency = report.year, report.agency
     new, carried_in, disclosed, carried_out = (
@@ -175,11 +189,18 @@ def _narrative(rng: random.Random, report: Report, schema) -> None:
     norm_made = v(schema.role(ROLE_DOCUMENTS)[1][0])  # documents: 规章, then 行政规范性文件
     unpaid = schema.role_total(ROLE_UNPAID_FEE)
 
-    if new:
+    alt = int(follow_up)  # the following year's report is worded differently from last year's
+    if new and not alt:
         applications = (
             f"{year}年，本机关共收到政府信息公开申请{_say(rng, new)}件，上年结转{carried_in}件。"
             f"其中予以公开{_say(rng, disclosed)}件，部分公开{partly}件，结转下年度继续办理{carried_out}件。"
             "所有申请均在法定期限内答复。"
+        )
+    elif new:
+        applications = (
+            f"本年度新收政府信息公开申请{_say(rng, new)}件，另有上一年度结转的申请{carried_in}件。"
+            f"经依法办理，予以公开{_say(rng, disclosed)}件，部分公开{partly}件；"
+            f"尚未办结、结转下年度继续办理的{carried_out}件。均自收到申请之日起20个工作日内予以答复。"
         )
     else:
         applications = f"{year}年，本机关未收到政府信息公开申请。"
@@ -195,16 +216,33 @@ def _narrative(rng: random.Random, report: Report, schema) -> None:
         )
     else:
         s6 = "本年度未收取信息处理费。\n无其他需要报告的事项。"
-    texts = {
-        "narr_s1_0": f"{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》，"
+    lead = (
+        f"{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》，"
         "坚持以公开为常态、不公开为例外，持续提升政府信息公开质量。",
-        "narr_s1_1": f"全年通过政府门户网站主动公开政府信息{rng.randint(50, 900)}条，"
+        f"本年度，{agency}围绕中心工作，认真执行政府信息公开各项制度，"
+        "主动回应社会关切，依法保障人民群众的知情权、参与权和监督权。",
+    )[alt]
+    published = rng.randint(50, 900)
+    active = (
+        f"全年通过政府门户网站主动公开政府信息{published}条，"
         f"制发行政规范性文件{norm_made}件，做好政策解读和重点领域信息公开。",
+        f"本年度本机关制发行政规范性文件{norm_made}件，依托门户网站和政务新媒体发布各类信息"
+        f"{published}条，重点做好惠企利民政策的发布与解读。",
+    )[alt]
+    s5 = "存在的主要问题：政策解读形式较为单一。改进措施：丰富解读形式，加强队伍建设。"
+    if follow_up:
+        s5 += "上年度报告所列问题已按计划整改。"
+    texts = {
+        "narr_s1_0": lead,
+        "narr_s1_1": active,
         "narr_s1_2": applications,
         "narr_s1_3": "严格落实信息发布保密审查制度，动态更新政府信息公开指南和目录。",
         "narr_s1_4": "优化政府信息公开专栏栏目设置，及时维护更新平台内容。",
-        "narr_s1_5": f"将政府信息公开工作纳入年度考核，开展业务培训。{disputes}",
-        "narr_s5": "存在的主要问题：政策解读形式较为单一。改进措施：丰富解读形式，加强队伍建设。",
+        "narr_s1_5": (
+            f"将政府信息公开工作纳入年度考核，开展业务培训。{disputes}",
+            f"{disputes}全年组织政务公开专题培训，并把信息公开情况纳入绩效考核内容。",
+        )[alt],
+        "narr_s5": s5,
         "narr_s6": s6,
     }
     for part in schema.narrative:

@@ -113,6 +113,28 @@ def _with_totals(**values: Any) -> Callable[[Report], None]:
     return apply
 
 
+def _drop_table(r: Report, table: str) -> None:
+    """As a report JSON without ``tables.<table>`` reads."""
+    data = r.to_json()
+    del data["tables"][table]
+    fresh = Report.from_json(data)
+    r.tables, r.origin = fresh.tables, fresh.origin
+
+
+def _other_previous(r: Report) -> dict[str, Any]:
+    """Last year's report of another wording and other figures: nothing copied."""
+    prev = consistent_report(random.Random(7), scale=5)
+    prev.year = r.year - 1
+    prev.agency = r.agency
+    prev.narrative = {k: f"上一年度的文字与本年不同：{v[::-1]}" for k, v in prev.narrative.items()}
+    return {"previous": prev}
+
+
+def _followed_up(r: Report) -> dict[str, Any]:
+    r.narrative["narr_s5"] += "上年度报告所列问题已全部整改。"
+    return _previous()(r)
+
+
 B = base()
 V = B.value
 PREV = base()
@@ -150,6 +172,7 @@ def _overridden(key: str, typed: int) -> Callable[[Report], None]:
 
 
 _NEW_TOTAL = V(t3(1, 7))
+
 _DISCLOSED = V(t3(3, 7))
 _REVIEWS = V("t4_r01_c5")
 _LAWSUITS = V("t4_r02_c5") + V("t4_r03_c5")
@@ -283,6 +306,38 @@ CASES = [
         _LAWSUITS + 1,
     ),
     Case(
+        "NARR_CARRY_OVER",
+        _set(narr_s1_2=f"结转下年度继续办理{V(t3(25, 7)) + 3}件。"),
+        _set(narr_s1_2=f"结转下年度继续办理{V(t3(25, 7))}件，较上年减少{V(t3(25, 7)) + 3}件。"),
+        "文字内容!B4",
+        V(t3(25, 7)),
+        V(t3(25, 7)) + 3,
+    ),
+    Case(
+        "NARR_RESULTS",
+        _set(narr_s1_2=f"全年共办结申请{V(t3(24, 7)) - 2}件。"),
+        _set(narr_s1_2=f"均在法定期限内答复，全年共办结申请{V(t3(24, 7))}件。"),
+        "文字内容!B4",
+        V(t3(24, 7)),
+        V(t3(24, 7)) - 2,
+    ),
+    Case(
+        "NARR_APPLICANTS",
+        _set(narr_s1_2=f"本年度新收申请{_NEW_TOTAL}件，其中自然人申请{V(t3(1, 1)) + 1}件。"),
+        _set(narr_s1_2=f"本年度新收申请{_NEW_TOTAL}件，其中自然人申请{V(t3(1, 1))}件。"),
+        "文字内容!B4",
+        V(t3(1, 1)),
+        V(t3(1, 1)) + 1,
+    ),
+    Case(
+        "NARR_TABLE2",
+        _set(narr_s1_1=f"本年度制发行政规范性文件{V('t2_r02_c1') + 4}件。"),
+        _set(narr_s1_1=f"本年度制发行政规范性文件{V('t2_r02_c1')}件，清理规范性文件{V('t2_r02_c1') + 4}件。"),
+        "文字内容!B3",
+        V("t2_r02_c1"),
+        V("t2_r02_c1") + 4,
+    ),
+    Case(
         "NARR_NO_APPLICATIONS",
         _set(narr_s1_2="本年度未收到政府信息公开申请。"),
         _set(narr_s1_2="本年度未收到行政复议申请。"),
@@ -297,8 +352,9 @@ CASES = [
             t3_r24_c1=V(t3(24, 1)) + 2,
             t3_r01_c1=V(t3(1, 1)) + 2,
             narr_s1_2=f"本年度共收到政府信息公开申请{_NEW_TOTAL + 2}件。",
+            narr_s6="本年度未发出收费通知，未收取信息处理费。",
         ),
-        _with_totals(t3_r22_c1=0),
+        _with_totals(t3_r22_c1=0, narr_s6="本年度未发出收费通知，未收取信息处理费。"),
         "文字内容!B9",
         None,
         2,
@@ -344,6 +400,46 @@ CASES = [
         V(t3(25, 7)) + 40,
     ),
     Case("BLANK_AS_ZERO", _set(t4_r01_c1=None, t4_r01_c2=None), _noop, "表四!A6", None, 2),
+    Case(
+        "YOY_JUMP",
+        _previous(t2_r04_c1=6 * V("t2_r04_c1") + 30),
+        _previous(),
+        "表二!B12",
+        6 * V("t2_r04_c1") + 30,
+        V("t2_r04_c1"),
+    ),
+    # ---- issue 12 error classes
+    Case("TABLE_MISSING", lambda r: _drop_table(r, "t4"), _noop, ref("t4_r01_c1")),
+    Case(
+        "MANY_BLANKS",
+        _set(t4_r01_c1=None, t4_r01_c2=None, t4_r02_c1=None, t4_r02_c2=None),
+        _noop,
+        ref("t4_r01_c1"),
+        None,
+        4,
+    ),
+    Case(
+        "WRONG_YEAR",
+        _set(narr_s1_0=f"本报告中所列数据的统计期限自{B.year - 1}年1月1日起至{B.year - 1}年12月31日止。"),
+        _set(narr_s1_0=f"本报告中所列数据的统计期限自{B.year}年1月1日起至{B.year}年12月31日止。"),
+        "文字内容!B2",
+        B.year,
+        B.year - 1,
+    ),
+    Case(
+        "S5_PERFUNCTORY",
+        _set(narr_s5="无。"),
+        _set(narr_s5="一是政策解读形式较为单一；二是栏目更新不够及时。下一步将加强培训，完善栏目更新机制。"),
+        "文字内容!B8",
+    ),
+    Case("COPIED_TEXT", _previous(), _other_previous, "文字内容!B2", None, 1.0),
+    Case("COPIED_TABLES", _previous(), _other_previous, "表三!J6"),
+    Case(
+        "S5_NO_FOLLOW_UP",
+        _previous(),
+        _followed_up,
+        "文字内容!B8",
+    ),
     Case("SUM_UNCHECKABLE", _set(t4_r03_c2="—"), _noop, "表四!O6"),
 ]
 # Formatting by hand above keeps each case on a few lines; the ids below name them in pytest output.
@@ -477,11 +573,20 @@ def test_uncheckable_names_the_input_cell_not_the_total():
     assert "D10（“—”）" in balance.message
 
 
-def test_blanks_are_one_notice_per_table():
+def test_blanks_are_one_finding_per_table():
+    """A few blanks are a notice; more than a few a warning naming them (the template says 没有的填 0)."""
     r = Report.empty()
-    blanks = [f for f in check_report(r) if f.code == "BLANK_AS_ZERO"]
-    assert [(f.sheet, f.actual) for f in blanks] == [("表二", 10), ("表三", 175), ("表四", 15)]
-    assert "D6、E6、F6、G6、H6 等" in blanks[1].message
+    blanks = [f for f in check_report(r) if f.code == "MANY_BLANKS"]
+    assert [(f.sheet, f.actual, f.severity) for f in blanks] == [
+        ("表二", 10, "warning"),
+        ("表三", 175, "warning"),
+        ("表四", 15, "warning"),
+    ]
+    assert "D6、E6、F6、G6、H6、I6、J6、D7、E7、F7 等" in blanks[1].message
+    r = base()
+    _set(t4_r01_c1=None, t4_r01_c2=None, t4_r01_c3=None)(r)
+    assert [(f.code, f.actual) for f in check_report(r) if "BLANK" in f.code] == [("BLANK_AS_ZERO", 3)]
+    assert "BLANK_AS_ZERO" in codes(check_report(r, published=True))
 
 
 def test_blank_total_with_nonzero_parts_is_an_error():
@@ -598,7 +703,7 @@ def test_malformed_tables_do_not_raise():
     r.tables["t3"] = r.tables["t3"][:3]
     r.tables["t4"] = "nonsense"  # type: ignore[assignment]
     findings = check_report(r)
-    assert "BLANK_AS_ZERO" in codes(findings)
+    assert "MANY_BLANKS" in codes(findings)
 
 
 def test_with_consistent_previous_year_no_findings():

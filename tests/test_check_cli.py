@@ -285,3 +285,25 @@ def test_seed_sheet_gives_the_regulation_warning_only():
 
 def test_city_sheet_is_clean():
     assert check_path(SAMPLES / "city-2024.xlsx").status == "ok"
+
+
+def test_reporter_option_decides_the_deadline(tmp_path: Path):
+    """A department's report dated in March is late; the officer may say the agency reports as a government."""
+    report = consistent_report(random.Random(31))
+    report.agency = "常山县教育局"
+    report.date = f"{report.year + 1}年3月20日"
+    path = tmp_path / "r.json"
+    path.write_text(report.dumps(), encoding="utf-8")
+    runner = CliRunner()
+
+    def codes(*extra: str) -> tuple[int, list[str]]:
+        result = runner.invoke(app, ["check", "--json", str(path), *extra])
+        doc = json.loads(result.stdout) if result.exit_code != 2 else {"files": [{"findings": []}]}
+        return result.exit_code, [f["code"] for f in doc["files"][0]["findings"]]
+
+    assert "DATE_OUT_OF_RANGE" in codes()[1]
+    assert "DATE_OUT_OF_RANGE" not in codes("--reporter", "government")[1]
+    assert "DATE_OUT_OF_RANGE" not in codes("--reporter", "政府")[1]
+    assert "DATE_OUT_OF_RANGE" in codes("--reporter", "部门")[1]
+    bad = runner.invoke(app, ["check", str(path), "--reporter", "省长"])
+    assert bad.exit_code == 2 and "--reporter 应为" in bad.output

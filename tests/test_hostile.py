@@ -93,6 +93,15 @@ def number_error(code: str, shown: str) -> tuple[Run, ...]:
     return (check(1, code, key=NUMBER_KEY, says=(NUMBER_REF.ref,)), compile_(1, shown, "未生成报告"), export(0))
 
 
+def text_number_error(shown: str) -> tuple[Run, ...]:
+    """A number typed as text: read, and an error at that cell (the sheet's SUMs leave it out); export says so too."""
+    return (
+        check(1, "NUMBER_AS_TEXT", key=NUMBER_KEY, says=(NUMBER_REF.ref,)),
+        compile_(1, shown, "未生成报告"),
+        export(1),
+    )
+
+
 def published(exit: int, *codes: str, says: tuple[str, ...] = ()) -> tuple[Run, ...]:
     return (
         Run("audit", exit, (("UNREADABLE",) if exit == 2 else codes), says, exact=False),
@@ -154,7 +163,7 @@ CASES: tuple[Case, ...] = (
     Case("json_wrong_shape", K_JSON, "tables 是字符串", unreadable("tables 应为对象")),
     Case("json_not_utf8", K_JSON, "GBK 编码的报告 JSON", unreadable("UTF-8")),
     Case("json_array", K_JSON, "顶层是数组", unreadable("顶层应为对象")),
-    Case("json_lone_surrogate", K_JSON, "文字中有孤立代理项 \\ud800（读作 U+FFFD）", clean()),
+    Case("json_lone_surrogate", K_JSON, "文字中有孤立代理项 \\ud800（读作 U+FFFD）", clean("S5_PERFUNCTORY")),
     # ---- paths
     Case("missing_file", K_PATH, "文件不存在", unreadable("文件不存在")),
     Case("directory_as_xlsx", K_PATH, "名为 .xlsx 的文件夹", unreadable("文件夹")),
@@ -231,16 +240,16 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     # ---- huge text
-    Case("narrative_10mb", K_HUGE, "第五部分 10 MB 文字", clean()),
+    Case("narrative_10mb", K_HUGE, "第五部分 10 MB 文字", clean("S5_PERFUNCTORY")),
     Case("agency_100k", K_HUGE, "10 万字的单位名称（.xlsx）", clean()),
     Case("agency_100k_json", K_HUGE, "10 万字的单位名称（JSON）", clean()),
     # ---- text
-    Case("control_chars_json", K_TEXT, "单位名称和正文含 \\x00 \\x07 \\x1b、RLO/RLM/LRI 等", clean()),
-    Case("control_chars_xlsx", K_TEXT, "同上，经模板写出（_x0007_ 转义）", clean()),
-    Case("formula_text_xlsx", K_TEXT, "文字单元格以 = + - @ 开头（含 HYPERLINK、DDE）", clean()),
-    Case("formula_text_json", K_TEXT, "同上（JSON）", clean()),
-    Case("script_in_narrative", K_TEXT, "正文和单位名称含 <script>、<img onerror>", clean()),
-    Case("script_in_narrative_json", K_TEXT, "正文和小标题含 <script>、<b onmouseover>", clean()),
+    Case("control_chars_json", K_TEXT, "单位名称和正文含 \\x00 \\x07 \\x1b、RLO/RLM/LRI 等", clean("S5_PERFUNCTORY")),
+    Case("control_chars_xlsx", K_TEXT, "同上，经模板写出（_x0007_ 转义）", clean("S5_PERFUNCTORY")),
+    Case("formula_text_xlsx", K_TEXT, "文字单元格以 = + - @ 开头（含 HYPERLINK、DDE）", clean("S5_PERFUNCTORY")),
+    Case("formula_text_json", K_TEXT, "同上（JSON）", clean("S5_PERFUNCTORY")),
+    Case("script_in_narrative", K_TEXT, "正文和单位名称含 <script>、<img onerror>", clean("S5_PERFUNCTORY")),
+    Case("script_in_narrative_json", K_TEXT, "正文和小标题含 <script>、<b onmouseover>", clean("S5_PERFUNCTORY")),
     Case("formula_text_in_number_cell", K_TEXT, "数字单元格中的文字“=1+1”", number_error("NOT_A_NUMBER", "“=1+1”")),
     Case("at_text_in_number_cell", K_TEXT, "数字单元格中的文字“@SUM(A1)”", number_error("NOT_A_NUMBER", "“@SUM(A1)”")),
     # ---- names
@@ -256,11 +265,16 @@ CASES: tuple[Case, ...] = (
     Case("num_1e308_text", K_NUMBER, "文字 “1e308”", number_error("NOT_A_NUMBER", "1e308")),
     Case("num_nan_text", K_NUMBER, "文字 “NaN”", number_error("NOT_A_NUMBER", "NaN")),
     Case("num_minus_zero", K_NUMBER, "数值 -0.0（读作 0）", clean()),
-    Case("num_minus_zero_text", K_NUMBER, "文字 “-0”（读作 0）", clean()),
-    Case("num_leading_zeros_text", K_NUMBER, "文字 “00012”（读作 12）", clean()),
+    Case("num_minus_zero_text", K_NUMBER, "文字 “-0”（读作 0，该格报错误）", text_number_error("-0")),
+    Case(
+        "num_leading_zeros_text",
+        K_NUMBER,
+        "文字 “00012”（读作 12，该格报错误）",
+        text_number_error("00012"),
+    ),
     Case("num_with_unit", K_NUMBER, "文字 “12件”", number_error("NOT_A_NUMBER", "12件")),
-    Case("num_fullwidth", K_NUMBER, "全角 “１２”（读作 12）", clean()),
-    Case("num_thousands", K_NUMBER, "“1,234”（读作 1234）", clean()),
+    Case("num_fullwidth", K_NUMBER, "全角 “１２”（读作 12，表格合计不计入：该格报错误）", text_number_error("１２")),
+    Case("num_thousands", K_NUMBER, "文字 “1,234”（读作 1234，该格报错误）", text_number_error("1,234")),
     Case("num_negative", K_NUMBER, "-3", number_error("NEGATIVE", "负数")),
     Case("num_fraction_count", K_NUMBER, "件数 2.5", number_error("NOT_WHOLE", "整数")),
     Case("num_bool", K_NUMBER, "布尔值 TRUE", number_error("NOT_A_NUMBER", "TRUE")),
@@ -271,13 +285,18 @@ CASES: tuple[Case, ...] = (
         number_error("NOT_A_NUMBER", "\\x1b[2K\\r"),
     ),
     Case("ansi_in_file_name", K_TEXT, "文件名中的 ANSI 转义与回车", clean()),
+    Case("num_superscript", K_NUMBER, "文字 “3²”（脚注上标，不读作 32）", number_error("NOT_A_NUMBER", "3²")),
+    Case("num_circled", K_NUMBER, "文字 “⑫”（不读作 12）", number_error("NOT_A_NUMBER", "⑫")),
+    Case("num_math_bold", K_NUMBER, "文字 “𝟏𝟐”（数学粗体，不读作 12）", number_error("NOT_A_NUMBER", "𝟏𝟐")),
+    Case("num_tiny_negative", K_NUMBER, "数值 -1e-300（按填写显示，不显示为 0）", number_error("NEGATIVE", "-1e-300")),
+    Case("num_tiny_fraction", K_NUMBER, "件数 1e-300（按填写显示）", number_error("NOT_WHOLE", "1e-300")),
     Case("num_inf_xml", K_NUMBER, "XML 中 <v>1e999</v>", number_error("NOT_A_NUMBER", "Infinity")),
     Case(
         "num_with_unit_t3",
         K_NUMBER,
-        "表三“12件”：该格是错误，经过它的合计“无法核对”而不是“错误”",
+        "表三“12件”：该格是错误，按 12 核对其他规则，不掩盖它带来的勾稽错误",
         (
-            check(1, "NOT_A_NUMBER", "SUM_UNCHECKABLE", key=corpus.T3_KEY),
+            check(1, "NOT_A_NUMBER", "T3_BALANCE", key=corpus.T3_KEY, exact=False),
             compile_(1, "12件", "未生成报告"),
             export(0),
         ),

@@ -24,21 +24,29 @@ from .context import Context, flatten, layout
 __all__ = ["CATALOG", "FileResult", "check_path", "check_report", "counts_of", "status_of"]
 
 
-def check_report(report: Report, previous: Report | None = None, *, published: bool = False) -> list[Finding]:
+def check_report(
+    report: Report, previous: Report | None = None, *, published: bool = False, reporter: str | None = None
+) -> list[Finding]:
     """All findings for ``report`` (reader findings included), sorted errors first.
 
     ``previous`` (last year's report) enables the cross-year rules.
     ``published=True`` (for ``audit``) skips the checks that only make sense for
     our fill-in template: the template stamp, template hint text, ``{占位符}``.
+    ``reporter`` (``government`` / ``department``) overrides who reports, read
+    otherwise from the agency name: it decides the deadline (条例第四十九条).
     """
-    from . import narrative, rules
+    from . import history, narrative, quality, rules
 
     schema = report.schema
     lay = layout(schema)
-    ctx = Context(report=report, schema=schema, lay=lay, published=published, values=flatten(report, lay))
+    ctx = Context(
+        report=report, schema=schema, lay=lay, published=published, values=flatten(report, lay), reporter=reporter
+    )
+    rules.read_text_numbers(ctx)
     rules.find_unknown(ctx)
     rules.check_types(ctx)
     rules.check_sums(ctx)
+    rules.check_missing_tables(ctx)
     rules.check_blanks(ctx)
     rules.check_table2(ctx)
     texts = narrative.prepared_texts(ctx)
@@ -47,10 +55,14 @@ def check_report(report: Report, previous: Report | None = None, *, published: b
     narrative.check_info(ctx)
     narrative.check_parts(ctx)
     narrative.check_quotes(ctx, texts)
+    year = rules.int_year(report.year)
+    quality.check_wrong_year(ctx, texts, year)
+    quality.check_improvements(ctx, texts, previous is not None)
     if not published:
         narrative.check_stamp(ctx)
-    if previous is not None:
-        rules.check_previous(ctx, previous)
+    if previous is not None and rules.check_previous(ctx, previous):
+        history.check_copied(ctx, texts, previous)
+        history.check_jumps(ctx, previous)
     findings = [*getattr(report.origin, "findings", []), *ctx.findings]
     if published:
         skip = template_only_codes()
@@ -106,11 +118,13 @@ def load_previous(previous: Report | str | Path | None) -> Report | None:
     return load(previous)
 
 
-def check_path(path: str | Path, previous: Report | str | Path | None = None) -> FileResult:
+def check_path(
+    path: str | Path, previous: Report | str | Path | None = None, *, reporter: str | None = None
+) -> FileResult:
     """Read and check one file; never raises for anything in the file."""
     from ..inputs import load_report
 
-    return check_loaded(Path(path), load_report, previous=previous)
+    return check_loaded(Path(path), load_report, previous=previous, reporter=reporter)
 
 
 def check_loaded(
@@ -119,6 +133,7 @@ def check_loaded(
     *,
     previous: Report | str | Path | None = None,
     published: bool = False,
+    reporter: str | None = None,
 ) -> FileResult:
     """Load ``path`` with ``load`` (a returned sheet or a published report) and check it; never raises.
 
@@ -141,7 +156,7 @@ def check_loaded(
         reason = str(exc) if isinstance(exc, UnreadableInput) else f"上年报告无法读取（{type(exc).__name__}）"
         extra.append(CATALOG["PREVIOUS_UNREADABLE"].at(f"{reason.rstrip('。')}；跨年核对未进行。"))
     try:
-        findings = check_report(report, prev, published=published)
+        findings = check_report(report, prev, published=published, reporter=reporter)
         if extra:
             order = layout(report.schema).sheet_order
             findings = sorted(findings + extra, key=lambda f: sort_key(f, order))

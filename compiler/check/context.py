@@ -17,7 +17,7 @@ from ..compute import formula_order
 from ..findings import Finding, tidy
 from ..model import Report, Value
 from ..placeholders import format_number
-from ..schema import ROLE_DOCUMENTS, ROLE_UNPAID_FEE, Figure, Rule, Schema, YearLink
+from ..schema import ROLE_DOCUMENTS, ROLE_RESULTS, ROLE_UNPAID_FEE, Figure, Rule, Schema, Table, YearLink
 from ..schema.workbook import SHEET_INFO, SHEET_NARRATIVE, CellRef, cell_map
 
 #: Two sums closer than this are equal (float noise in 万元 amounts).
@@ -42,6 +42,8 @@ class Layout:
     totals: dict[str, str]
     #: Figures that follow from last year's report.
     year_links: tuple[YearLink, ...]
+    #: Result groups as printed (“不予公开” → the 总计 keys of its rows), from the grid's row labels.
+    result_groups: dict[str, tuple[str, ...]]
 
     @property
     def unpaid_fee_total(self) -> str | None:
@@ -70,8 +72,37 @@ def layout(schema: Schema) -> Layout:
         amounts=tuple(f for f in figures if f.kind == "amount"),
         totals=totals,
         year_links=schema.year_links,
+        result_groups=_result_groups(schema, by_key),
     )
     return result
+
+
+_GROUP_LABEL = re.compile(r"（[一二三四五六七八九十]+）([^（]+)")
+
+
+def _result_groups(schema: Schema, by_key: dict[str, Figure]) -> dict[str, tuple[str, ...]]:
+    """“（三）不予公开” spanning grid rows → {"不予公开": the 总计 keys of its result rows}."""
+    results = schema.role(ROLE_RESULTS)
+    if not results:
+        return {}
+    table: Table = schema.table(by_key[results[0][-1]].table)
+    total_by_row = {by_key[row[-1]].row: row[-1] for row in results}
+    groups: dict[str, tuple[str, ...]] = {}
+    for cell in table.grid:
+        m = _GROUP_LABEL.match(cell.text) if cell.role == "label" else None
+        if m:
+            first = cell.row - table.header_rows + 1
+            keys = tuple(total_by_row[r] for r in range(first, first + cell.rowspan) if r in total_by_row)
+            if keys:
+                groups[m.group(1)] = keys
+    return groups
+
+
+def single_figures(schema: Schema, lay: Layout) -> tuple[Figure, ...]:
+    """The one-figure rows of the documents' table (行政许可、处罚、强制 decisions and the fee amount)."""
+    documents = {k for row in schema.role(ROLE_DOCUMENTS) for k in row}
+    tables = {lay.by_key[k].table for k in documents}
+    return tuple(f for f in lay.figures if f.table in tables and f.key not in documents)
 
 
 def role_total(lay: Layout, role: str) -> str | None:
@@ -100,6 +131,13 @@ def show(v: Value | object) -> str:
     if is_number(v):
         return format_number(tidy(v))  # type: ignore[arg-type]
     return repr(v)
+
+
+def typed_value(v: object) -> str:
+    """A number as the clerk typed it (``-1e-300``, ``18.0000001``): never rounded into another value."""
+    if isinstance(v, float) and math.isfinite(v) and not v.is_integer():
+        return repr(v)
+    return show(v)
 
 
 _PAREN_TAIL = re.compile(r"（[^（）]*）$")
@@ -142,6 +180,10 @@ class Context:
     unknown: set[str] = field(default_factory=set)
     #: Unknown totals → the input cells that make them unknown.
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Who reports (``government`` / ``department``), as the officer said; ``None``: read from the agency name.
+    reporter: str | None = None
+    #: Keys whose text plainly holds a number (``"8件"``): the text as typed; ``values`` holds the number.
+    text_numbers: dict[str, str] = field(default_factory=dict)
     #: Keys the reader could not read (``origin.unread`` and keys of its error/warning findings).
     unread: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
@@ -174,6 +216,14 @@ class Context:
         )
         self.findings.append(finding)
         return finding
+
+
+def part_title(ctx: Context, key: str) -> str:
+    """The title of a narrative part as the report writes it (for messages)."""
+    try:
+        return ctx.report.title_of(key)
+    except KeyError:
+        return key
 
 
 def _plain(v: object) -> object:

@@ -1,11 +1,13 @@
 """Text rules: basic information, dates, the template stamp, narrative parts, and
 numbers quoted in the narrative that contradict the tables.
 
-The narrative patterns run on every narrative part after known ``{占位符}``
-are substituted (so ``收到申请{新收申请总数}件`` is consistent by
-construction) and after NFKC normalisation (full-width digits and
-punctuation). Numbers may be Arabic (``12``, ``1,234``) or Chinese
-(``十二``, ``一百零五``, ``两``).
+Numbers quoted in the narrative are read by ``compiler.check.extract`` (what is
+counted, the number, its unit, and whether it is this year's figure) and
+compared with the table cells that concept names (``narrative_targets``). The
+text is first given its known ``{占位符}`` (so ``收到申请{新收申请总数}件`` is
+consistent by construction) and NFKC-normalised (full-width digits and
+punctuation). Numbers may be Arabic (``12``, ``1,234``) or Chinese (``十二``,
+``一百零五``, ``两``).
 """
 
 from __future__ import annotations
@@ -14,109 +16,54 @@ import contextlib
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
+from ..imports.sections import parse_date_text
 from ..placeholders import find_unknown, substitute
-from ..schema import ROLE_DISCLOSED, ROLE_FEE_STATEMENT, ROLE_LAWSUITS, ROLE_NEW, ROLE_REVIEWS
-from .context import Context, role_total, show, tidy
+from ..schema import (
+    ROLE_CARRIED_IN,
+    ROLE_CARRIED_OUT,
+    ROLE_DOCUMENTS,
+    ROLE_FEE_STATEMENT,
+    ROLE_LAWSUITS,
+    ROLE_NEW,
+    ROLE_RESULT_TOTAL,
+    ROLE_RESULTS,
+    ROLE_REVIEWS,
+    Schema,
+)
+from .agency import REPORTER_LABEL, classify, deadline, reporter_kind
+from .context import (
+    Context,
+    Layout,
+    close,
+    layout,
+    part_title,
+    role_total,
+    short_label,
+    show,
+    single_figures,
+    tidy,
+)
+from .extract import CHANNEL, extract
 from .rules import int_year
-
-# ---------------------------------------------------------------------- numbers
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "零〇一二两三四五六七八九十百千"
-NUM = rf"(?<![\d.{_CN}])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+|[{_CN}]+)"
-
-
-def parse_cn_number(text: str) -> int | None:
-    """``12``, ``1,234``, ``十二``, ``一百零五``, ``两千`` → int; anything else → None."""
-    text = text.replace(",", "")
-    if text.isdigit():
-        return int(text)
-    total = digit = 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (digit or 1) * _CN_UNITS[ch]
-            digit = 0
-        else:
-            return None
-    return total + digit
-
 
 # ---------------------------------------------------------------------- patterns
 _GAP = r"[^。;,\n]"
-_UNIT = r"\s*(?:件|个|份|起|宗|例)"
-#: Words that make a quoted number refer to something else (last year, a breakdown, the other table).
-_SKIP_BEFORE = re.compile(r"上年|去年|上一年|同比|较")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A narrative pattern “… N 件” compared with a table figure."""
-
-    code: str
-    patterns: tuple[re.Pattern[str], ...]
-    #: The quote is ignored when its gap holds one of these (it is about something else).
-    skip_gap: tuple[str, ...]
-    #: Chinese description of the quote for messages.
-    what: str
-
-
-_QUOTES = (
-    Quote(
-        "NARR_APPLICATIONS",
-        (
-            re.compile(rf"(?:收到|新收|接收|收悉)(?P<gap>{_GAP}{{0,24}}?)申请{_GAP}{{0,8}}?{NUM}{_UNIT}"),
-            re.compile(rf"(?:收到|新收|接收|收悉)(?P<gap>{_GAP}{{0,10}}?){NUM}{_UNIT}{_GAP}{{0,12}}?申请"),
-        ),
-        ("复议", "诉讼", "上年", "结转", "自然人", "法人", "企业", "其中"),
-        "收到（新收）申请",
-    ),
-    Quote(
-        "NARR_DISCLOSED",
-        (re.compile(rf"予以公开(?P<gap>{_GAP}{{0,6}}?){NUM}{_UNIT}"),),
-        ("自然人", "法人", "企业", "部分"),
-        "予以公开",
-    ),
-    Quote(
-        "NARR_REVIEWS",
-        (re.compile(rf"行政复议(?P<gap>{_GAP}{{0,10}}?){NUM}{_UNIT}"),),
-        ("诉讼", "维持", "纠正", "其他", "尚未", "审结", "撤销", "驳回", "其中", "决定"),
-        "行政复议",
-    ),
-    Quote(
-        "NARR_LAWSUITS",
-        (re.compile(rf"行政诉讼(?P<gap>{_GAP}{{0,10}}?){NUM}{_UNIT}"),),
-        ("复议", "维持", "纠正", "其他", "尚未", "审结", "撤销", "驳回", "其中", "判决"),
-        "行政诉讼",
-    ),
-)
 _NO_APPLICATIONS = (
     re.compile(rf"(?:未|没有|尚未|并未)(?:收到|接到|受理)(?P<gap>{_GAP}{{0,24}}?)申请"),
     re.compile(rf"无(?P<gap>{_GAP}{{0,4}}?)(?:公开申请|依申请公开)"),
 )
+#: The text says no fee notice was sent (or fees do not arise at all). “未收取信息处理费” is *not* one:
+#: notices sent and never paid (表三（六）2) end with no fee collected, which is consistent.
 _NO_FEE = (
-    re.compile(rf"(?:未|没有|不|无|免)(?:收取|收|征收|产生|涉及)(?:任何)?(?P<gap>{_GAP}{{0,8}}?)(?:信息处理费|费用)"),
-    re.compile(r"无(?P<gap>)信息处理费"),
-    re.compile(rf"信息处理费(?P<gap>{_GAP}{{0,8}}?)(?:未|没有|不)(?:收取|产生|征收)"),
-    re.compile(rf"信息处理费(?P<gap>{_GAP}{{0,6}}?)(?:为|共|合计|计)?\s*(?<![\d.])0(?:\.0+)?\s*万?元"),
+    re.compile(
+        rf"(?:未|没有|无|不曾)(?:向申请人)?(?:发出|出具|下发|开具|发送|送达)?过?(?:任何)?(?P<gap>{_GAP}{{0,4}}?)收费通知"
+    ),
+    re.compile(rf"(?:不|未|没有)(?:涉及|存在)(?P<gap>{_GAP}{{0,4}}?)(?:信息处理费|收费)"),
 )
+_NOT_ALL_APPLICATIONS = re.compile(r"复议|诉讼|涉及|关于|有关|类|方面|" + CHANNEL.pattern)
 _FEE_WORD = "处理费"
 _SECTION_NUMERALS = dict(enumerate("〇一二三四五六七八九"))
 
@@ -171,6 +118,9 @@ def _check_date(ctx: Context, key: str, label: str, value: object, empty: bool, 
         if required:
             ctx.add("DATE_MISSING", key, f"{label}未填写。请填写报告的成文日期，如 {_example(year)}。")
         return
+    if isinstance(value, str):  # 2026年1月20日, 二〇二六年一月二十日: the forms a 成文日期 is written in
+        parsed = parse_date_text(value)
+        value = parsed if isinstance(parsed, dt.date) else value
     if not isinstance(value, dt.date):
         ctx.add(
             "DATE_INVALID",
@@ -181,13 +131,17 @@ def _check_date(ctx: Context, key: str, label: str, value: object, empty: bool, 
         return
     if year is None:
         return
-    low, high = dt.date(year, 12, 31), dt.date(year + 1, 1, 31)
+    decided = reporter_kind(ctx.reporter)
+    reporter = decided or classify(ctx.report.agency).reporter
+    low, high = dt.date(year, 12, 31), deadline(year, reporter)
     if not (low < value <= high):
+        how = "" if decided else "（按单位名称判断；判断有误时，核查人员可用 --reporter 指定）"
         ctx.add(
             "DATE_OUT_OF_RANGE",
             key,
-            f"{label}为 {value.isoformat()}，{year} 年度报告应在 {year} 年 12 月 31 日之后、"
-            f"{year + 1} 年 1 月 31 日之前（含）成文和公开。请核对日期或报告年度。",
+            f"{label}为 {value.isoformat()}。{REPORTER_LABEL[reporter]}的 {year} 年度报告应在 {year} 年 12 月 31 日之后、"
+            f"{high.year} 年 {high.month} 月 {high.day} 日之前（含）成文和公开（条例第四十九条）{how}。"
+            "请核对日期或报告年度。",
             expected=f"{low.isoformat()} 之后至 {high.isoformat()}",
             actual=value.isoformat(),
         )
@@ -273,49 +227,147 @@ def check_parts(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------- narrative vs tables
+@dataclass(frozen=True)
+class Target:
+    """The table cells a narrative concept names: any one alternative (a sum of cells) may match."""
+
+    code: str
+    #: What the narrative says is counted, for the message (“收到申请”).
+    what: str
+    alternatives: tuple[tuple[str, ...], ...]
+    #: The first alternative in words, as printed (“表三“一、本年新收…”总计（J4）”).
+    label: str
+    #: An amount in 万元 (the narrative may say 元).
+    amount: bool = False
+
+
+@cache
+def narrative_targets(schema: Schema) -> dict[str, Target]:
+    """Concept → table cells, derived from the schema's roles, its result groups and its columns.
+
+    A format without a figure simply has no target for it (nothing is compared).
+    """
+    lay = layout(schema)
+    by_key = lay.by_key
+
+    def row(role: str) -> tuple[str, ...]:
+        rows = schema.role(role)
+        return rows[0] if len(rows) == 1 else ()
+
+    new, carried_in = row(ROLE_NEW), row(ROLE_CARRIED_IN)
+    results = schema.role(ROLE_RESULTS)
+    targets: dict[str, Target] = {}
+
+    def label(keys: tuple[str, ...], what: str) -> str:
+        fig = by_key[keys[0]]
+        table = schema.table(fig.table).sheet
+        return f"{table}{what}（{lay.cells[keys[0]].a1}{' 等' if len(keys) > 1 else ''}）"
+
+    def total(code: str, concept: str, what: str, *alternatives: tuple[str, ...], named: str = "") -> None:
+        alternatives = tuple(a for a in alternatives if a)
+        if alternatives:
+            first = alternatives[0]
+            said = named or f"“{short_label(by_key[first[0]].row_label)}”的{short_label(by_key[first[0]].col_label)}"
+            targets[concept] = Target(code, what, alternatives, label(first, said))
+
+    if new and carried_in:
+        total("NARR_APPLICATIONS", "new", "本年新收申请", new[-1:])
+        total("NARR_APPLICATIONS", "received", "收到申请", new[-1:], (new[-1], carried_in[-1]))
+        total("NARR_CARRY_OVER", "carried_in", "上年结转", carried_in[-1:])
+        for concept, what, cols in (
+            ("natural", "自然人申请", (0,)),
+            ("legal", "法人或其他组织申请", tuple(range(1, len(new) - 1))),
+            ("commercial", "商业企业申请", (1,)),
+            ("research", "科研机构申请", (2,)),
+            ("public_interest", "社会公益组织申请", (3,)),
+            ("legal_service", "法律服务机构申请", (4,)),
+        ):
+            keys = tuple(new[c] for c in cols)
+            named = f"“{short_label(by_key[new[0]].row_label)}”的法人或其他组织各列之和" if len(cols) > 1 else ""
+            total("NARR_APPLICANTS", concept, what, keys, keys + tuple(carried_in[c] for c in cols), named=named)
+    total("NARR_CARRY_OVER", "carried_out", "结转下年度", row(ROLE_CARRIED_OUT)[-1:])
+    total("NARR_RESULTS", "done", "办结（答复）", row(ROLE_RESULT_TOTAL)[-1:])
+    if len(results) >= 2:
+        total("NARR_DISCLOSED", "disclosed", "予以公开", results[0][-1:])
+        total(
+            "NARR_DISCLOSED",
+            "disclosed_partial",
+            "予以公开及部分公开",
+            (results[0][-1], results[1][-1]),
+            named="“予以公开”与“部分公开”的总计",
+        )
+        total("NARR_RESULTS", "partial", "部分公开", results[1][-1:])
+    for concept, group in (
+        ("refused", "不予公开"),
+        ("unavailable", "无法提供"),
+        ("not_processed", "不予处理"),
+        ("other_processing", "其他处理"),
+    ):
+        if group in lay.result_groups:
+            total("NARR_RESULTS", concept, group, lay.result_groups[group], named=f"“{group}”各项的总计")
+    reviews, lawsuits = schema.role_totals(ROLE_REVIEWS), schema.role_totals(ROLE_LAWSUITS)
+    total("NARR_REVIEWS", "reviews", "行政复议", reviews, named="“行政复议”的总计")
+    total("NARR_LAWSUITS", "lawsuits", "行政诉讼", lawsuits, named="“行政诉讼”各组总计之和")
+    total("NARR_REVIEWS", "reviews_lawsuits", "行政复议和行政诉讼", reviews + lawsuits, named="各组总计之和")
+    for made, repealed, valid in schema.role(ROLE_DOCUMENTS):
+        kind = "rules" if "规章" in by_key[made].row_label else "normative"
+        for concept, key in (("made", made), ("repealed", repealed), ("valid", valid)):
+            fig = by_key[key]
+            targets[f"{concept}_{kind}"] = Target(
+                "NARR_TABLE2", f"{fig.row_label}{short_label(fig.col_label)}", ((key,),), _t2_label(lay, key)
+            )
+    for fig in single_figures(schema, lay):  # decisions and the fee amount, by their printed label
+        decision = next((c for word, c in _DECISION_ROWS if word in fig.row_label), None)
+        if decision:
+            targets[decision] = Target(
+                "NARR_TABLE2", fig.row_label, ((fig.key,),), _t2_label(lay, fig.key), amount=fig.kind == "amount"
+            )
+    return targets
+
+
+#: Table-2 rows quoted in the narrative, by the words of their printed label.
+_DECISION_ROWS = (("行政许可", "permits"), ("行政处罚", "penalties"), ("行政强制", "coercion"), ("收费", "fee"))
+
+
+def _t2_label(lay: Layout, key: str) -> str:
+    fig = lay.by_key[key]
+    return f"表二“{short_label(fig.row_label)}·{short_label(fig.col_label)}”（{lay.cells[key].a1}）"
+
+
 def check_quotes(ctx: Context, texts: dict[str, str]) -> None:
-    """Numbers quoted in the narrative against the table figures they name."""
-    totals = ctx.schema.role_totals
-    targets: dict[str, tuple[tuple[str, ...], str]] = {
-        "NARR_APPLICATIONS": (totals(ROLE_NEW), "表三“一、本年新收政府信息公开申请数量”的总计"),
-        "NARR_DISCLOSED": (totals(ROLE_DISCLOSED), "表三“（一）予以公开”的总计"),
-        "NARR_REVIEWS": (totals(ROLE_REVIEWS), "表四“行政复议”的总计"),
-        "NARR_LAWSUITS": (totals(ROLE_LAWSUITS), "表四“行政诉讼”两组（未经复议直接起诉、复议后起诉）总计之和"),
-    }
-    for quote in _QUOTES:
-        keys, label = targets[quote.code]
-        if not keys or any(k in ctx.unknown for k in keys):  # no keys: a format without the figure
-            continue
-        table_value = tidy(sum(ctx.num(k) for k in keys))
-        seen: set[tuple[str, int]] = set()
-        for key, snippet, number in _matches(quote, texts):
-            if number == table_value or (key, number) in seen:
+    """Numbers the narrative says are this year's table figures, against those figures."""
+    targets = narrative_targets(ctx.schema)
+    year = int_year(ctx.report.year)
+    seen: set[tuple[str, str, float]] = set()
+    for key, text in texts.items():
+        for st in extract(text, year):
+            target = targets.get(st.concept)
+            if target is None or (key, st.concept, st.number) in seen:
                 continue
-            seen.add((key, number))
+            seen.add((key, st.concept, st.number))
+            options = target.alternatives[-1:] if st.with_carried_in else target.alternatives
+            alternatives = [alt for alt in options if not any(k in ctx.unknown for k in alt)]
+            if len(alternatives) < len(options):
+                continue
+            values = [tidy(sum(ctx.num(k) for k in alt)) for alt in alternatives]
+            said = st.number / 10_000 if target.amount and st.unit == "元" else st.number
+            if any(close(said, v) for v in values):
+                continue
+            if target.amount and st.unit == "元" and close(st.number, values[0]):
+                continue  # the amount typed in 元: FEE_IN_YUAN says so
+            table_value = values[-1] if st.with_carried_in else values[0]
+            unit = st.unit if not target.amount else "万元" if st.unit == "万元" else "元"
             ctx.add(
-                quote.code,
+                target.code,
                 key,
-                f"文字内容“{_title(ctx, key)}”中写“{snippet}”（{quote.what} {number} 件），"
-                f"而{label}为 {show(table_value)}。请核实后统一文字和表格。",
+                f"文字内容“{part_title(ctx, key)}”中写“{st.clause[:60]}”（{target.what} {show(tidy(st.number))} {unit}），"
+                f"而{target.label}为 {show(table_value)}{'（万元）' if target.amount else ''}。"
+                "请核实后统一文字和表格：改正文字中的数字，或改正表格。",
                 expected=table_value,
-                actual=number,
+                actual=tidy(said),
             )
     _check_no_applications(ctx, texts)
     _check_fee_statement(ctx, texts)
-
-
-def _matches(quote: Quote, texts: dict[str, str]) -> Iterator[tuple[str, str, int]]:
-    for key, text in texts.items():
-        for pattern in quote.patterns:
-            for m in pattern.finditer(text):
-                gap = m.group("gap") or ""
-                if any(word in gap for word in quote.skip_gap):
-                    continue
-                if _SKIP_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
-                    continue
-                number = parse_cn_number(m.group("num"))
-                if number is not None:
-                    yield key, m.group(0), number
 
 
 def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
@@ -325,12 +377,12 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
     for key, text in texts.items():
         for pattern in _NO_APPLICATIONS:
             for m in pattern.finditer(text):
-                if any(w in m.group("gap") for w in ("复议", "诉讼")):
-                    continue
+                if _NOT_ALL_APPLICATIONS.search(m.group("gap")):
+                    continue  # 未收到行政复议申请, 未收到信函申请, 未收到涉及…的申请: not “no application at all”
                 ctx.add(
                     "NARR_NO_APPLICATIONS",
                     key,
-                    f"文字内容“{_title(ctx, key)}”中写“{m.group(0)}”，而表三本年新收申请总计为 {show(ctx.num(new))} 件。"
+                    f"文字内容“{part_title(ctx, key)}”中写“{m.group(0)}”，而表三本年新收申请总计为 {show(ctx.num(new))} 件。"
                     "请核实后统一文字和表格。",
                     expected=0,
                     actual=ctx.num(new),
@@ -339,13 +391,13 @@ def _check_no_applications(ctx: Context, texts: dict[str, str]) -> None:
 
 
 def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
-    """NARR_FEE_CHARGED and FEE_NOT_MENTIONED (section 六 must speak of 信息处理费)."""
+    """NARR_FEE_CHARGED and FEE_NOT_MENTIONED (section 六 speaks of 信息处理费; said elsewhere is enough)."""
     s6 = ctx.schema.role_total(ROLE_FEE_STATEMENT)
-    if s6 and s6 in texts and _FEE_WORD not in texts[s6]:
+    if s6 and s6 in texts and not any(_FEE_WORD in text for text in texts.values()):
         ctx.add(
             "FEE_NOT_MENTIONED",
             s6,
-            f"文字内容“{_title(ctx, s6)}”没有说明信息处理费的收取情况，国家格式要求在此报告。"
+            f"文字内容“{part_title(ctx, s6)}”没有说明信息处理费的收取情况，国家格式要求在此报告。"
             "请补充，例如“本年度未收取信息处理费。”或写明收费通知件数和金额。",
         )
     unpaid = ctx.lay.unpaid_fee_total
@@ -359,16 +411,9 @@ def _check_fee_statement(ctx: Context, texts: dict[str, str]) -> None:
                 ctx.add(
                     "NARR_FEE_CHARGED",
                     key,
-                    f"文字内容“{_title(ctx, key)}”中写“{m.group(0)}”，而表三“{fig.row_label[:40]}”总计为 "
+                    f"文字内容“{part_title(ctx, key)}”中写“{m.group(0)}”，而表三“{fig.row_label[:40]}”总计为 "
                     f"{show(ctx.num(unpaid))} 件，说明本年发出过收费通知。请核实，并在第六部分写明收费通知和"
                     "信息处理费的实际情况。",
                     actual=ctx.num(unpaid),
                 )
                 return
-
-
-def _title(ctx: Context, key: str) -> str:
-    try:
-        return ctx.report.title_of(key)
-    except KeyError:
-        return key

@@ -14,16 +14,61 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..compute import sum_values
 from ..model import Report
+from ..read.values import number_in_text
 from ..schema import ROLE_CARRIED_IN, ROLE_CARRIED_OUT, ROLE_NEW, VALID_YEARS, Figure, Rule
-from .context import Context, close, flatten, is_number, role_total, short_label, show, term, tidy, where
+from .agency import FEE_CEILING, LEVEL_LABEL, REPORTER_LABEL, classify, reporter_kind
+from .context import (
+    Context,
+    close,
+    flatten,
+    is_number,
+    role_total,
+    short_label,
+    show,
+    single_figures,
+    term,
+    tidy,
+    typed_value,
+    where,
+)
 
 #: LARGE_CARRY_OVER threshold: 四 above this share of 一 + 二.
 CARRY_OVER_SHARE = 0.30
 #: FEE_IN_YUAN threshold: a whole amount this large is almost surely in 元.
 FEE_YUAN_THRESHOLD = 100_000
+#: FEE_IN_YUAN: more than this many 万元 per 许可/处罚/强制 decision …
+FEE_PER_DECISION = 100
+#: … for an amount of at least this many 万元.
+FEE_PER_DECISION_FLOOR = 1_000
 #: How many cells a BLANK_AS_ZERO / SUM_UNCHECKABLE message names.
 LIST_CELLS = 5
+#: More blank figures than this in one table is a warning (MANY_BLANKS), not a notice.
+MANY_BLANKS = 3
+#: How many cells a MANY_BLANKS message names.
+LIST_BLANKS = 10
+
+
+def read_text_numbers(ctx: Context) -> None:
+    """A text cell that plainly holds a number (``"8件"``, ``"１８"`` in a JSON) counts with that number.
+
+    The cell is reported once (``NOT_A_NUMBER``); every other rule is checked with
+    the number, so one text cell never hides a real error elsewhere. In a workbook
+    the formula totals the reader could not sum are summed again with it.
+    """
+    for key, v in ctx.values.items():
+        if isinstance(v, str):
+            n = number_in_text(v)
+            if n is not None:
+                ctx.text_numbers[key] = v
+                ctx.values[key] = n
+    if not ctx.text_numbers or ctx.report.origin.kind not in ("xlsx", "xlsm"):
+        return
+    overridden = getattr(ctx.report.origin, "overridden", None) or {}
+    for rule in ctx.lay.formula_rules:
+        if rule.anchor not in overridden and ctx.values.get(rule.anchor) is None:
+            ctx.values[rule.anchor] = sum_values(ctx.values.get(k) for k in rule.right)
 
 
 def find_unknown(ctx: Context) -> None:
@@ -66,11 +111,22 @@ def check_types(ctx: Context) -> None:
     }
     for fig in ctx.lay.figures:
         v = ctx.values[fig.key]
-        if v is None or (type(v) is int and v >= 0):
+        if (v is None or (type(v) is int and v >= 0)) and fig.key not in ctx.text_numbers:
             continue  # the common case, decided without building a message
         if fig.key in said:
             continue
         sheet_where = f"{fig_sheet(ctx, fig)}{where(fig)}"
+        if fig.key in ctx.text_numbers:
+            typed = ctx.text_numbers[fig.key]
+            ctx.add(
+                "NOT_A_NUMBER",
+                fig.key,
+                f"{sheet_where}应填数字，现在是文字{show(typed)}。核查已按 {typed_value(v)} 计算其他规则，"
+                f"但表格的合计不计入文字。请改为数字{_fix_hint(fig, v)}。",
+                expected=v if _valid_figure(fig, v) else None,
+                actual=typed,
+            )
+            continue
         if isinstance(v, bool) or not isinstance(v, int | float):
             ctx.add(
                 "NOT_A_NUMBER",
@@ -81,12 +137,14 @@ def check_types(ctx: Context) -> None:
         elif not math.isfinite(v):
             ctx.add("NOT_FINITE", fig.key, f"{sheet_where}的值 {v} 不是有效数字，请改为实际数字。", actual=str(v))
         elif v < 0:
-            ctx.add("NEGATIVE", fig.key, f"{sheet_where}不能为负数（现为 {show(v)}），请改为实际数字。", actual=v)
+            ctx.add(
+                "NEGATIVE", fig.key, f"{sheet_where}不能为负数（现为 {typed_value(v)}），请改为实际数字。", actual=v
+            )
         elif fig.kind == "count" and not float(v).is_integer():
             ctx.add(
                 "NOT_WHOLE",
                 fig.key,
-                f"{sheet_where}是件数，应为整数，现为 {show(v)}。请改为整数。",
+                f"{sheet_where}是件数，应为整数，现为 {typed_value(v)}。请改为整数。",
                 expected=round(v),
                 actual=v,
             )
@@ -101,8 +159,26 @@ def check_types(ctx: Context) -> None:
 
 
 def _at_most_4_decimals(v: float) -> bool:
-    scaled = v * 10_000
-    return abs(scaled - round(scaled)) <= 1e-6 * max(1.0, abs(scaled))
+    """At most 4 decimals as typed: the shortest repr of the float, not a tolerance that grows with the amount."""
+    if float(v).is_integer():
+        return True
+    text = repr(float(v))
+    if "e" in text:
+        return False
+    return len(text.partition(".")[2]) <= 4
+
+
+def _valid_figure(fig: Figure, v: object) -> bool:
+    """A value the clerk could type: a finite number ≥ 0, whole for counts, ≤ 4 decimals for amounts."""
+    if not is_number(v) or v < 0:  # type: ignore[operator]
+        return False
+    if fig.kind == "count":
+        return float(v).is_integer()  # type: ignore[arg-type]
+    return _at_most_4_decimals(v)  # type: ignore[arg-type]
+
+
+def _fix_hint(fig: Figure, v: object) -> str:
+    return f" {show(v)}" if _valid_figure(fig, v) else ""
 
 
 def fig_sheet(ctx: Context, fig: Figure) -> str:
@@ -111,19 +187,49 @@ def fig_sheet(ctx: Context, fig: Figure) -> str:
 
 # ---------------------------------------------------------------------- blanks
 def check_blanks(ctx: Context) -> None:
-    """One BLANK_AS_ZERO notice per table: how many blank figures and the first few cells."""
+    """Per table: a few blank figures are a notice (counted as 0); more than ``MANY_BLANKS`` a warning naming them.
+
+    The template says “没有的填 0”: many blanks usually mean a table not filled in.
+    """
     for table in ctx.schema.tables:
         blanks = [f.key for f in table.figures() if ctx.values[f.key] is None and f.key not in ctx.unknown]
         if not blanks:
             continue
-        cells = "、".join(ctx.lay.cells[k].a1 for k in blanks[:LIST_CELLS])
-        more = " 等" if len(blanks) > LIST_CELLS else ""
+        many = len(blanks) > MANY_BLANKS and not ctx.published
+        shown = LIST_BLANKS if many else LIST_CELLS
+        cells = "、".join(ctx.lay.cells[k].a1 for k in blanks[:shown])
+        more = " 等" if len(blanks) > shown else ""
+        if many:
+            ctx.add(
+                "MANY_BLANKS",
+                blanks[0],
+                f"{table.sheet}有 {len(blanks)} 个数字单元格是空白（{cells}{more}）。没有发生的请填 0，"
+                "有数字的请补填；空白核对时按 0 计算，可能掩盖漏填。",
+                actual=len(blanks),
+            )
+            continue
         ctx.add(
             "BLANK_AS_ZERO",
             blanks[0],
             f"{table.sheet}有 {len(blanks)} 个空白的数字单元格（{cells}{more}），核对时按 0 计算。"
             "确实为 0 的请填写 0，以免漏填。",
             actual=len(blanks),
+        )
+
+
+def check_missing_tables(ctx: Context) -> None:
+    """TABLE_MISSING: a whole table absent (a report JSON without ``t3``), unless the reader already said so."""
+    said = {f.sheet for f in getattr(ctx.report.origin, "findings", []) if getattr(f, "sheet", None)}
+    said |= {ctx.lay.cells[f.key].sheet for f in ctx.report.origin.findings if f.key in ctx.lay.cells}
+    missing = getattr(ctx.report.origin, "missing_tables", None) or ()
+    for table in ctx.schema.tables:
+        if table.id not in missing or table.sheet in said:
+            continue
+        first = table.figures()[0]
+        ctx.add(
+            "TABLE_MISSING",
+            first.key,
+            f"报告中没有{table.sheet}（{table.title}）的数据，整张表缺失。请补齐{table.sheet}的全部数字，没有发生的填 0。",
         )
 
 
@@ -226,7 +332,12 @@ def _check_overrides(ctx: Context) -> set[str]:
             "TOTAL_OVERRIDDEN",
             key,
             f"{fig_sheet(ctx, fig)}{where(fig)}是合计单元格，公式被手工填写的 {show(typed)} 覆盖了；"
-            f"按各分项重新计算应为 {show(recomputed)}。请恢复公式，或改为 {show(recomputed)} 并核对各分项。",
+            f"按各分项重新计算应为 {show(recomputed)}。"
+            + (
+                f"请恢复公式，或改为 {show(recomputed)} 并核对各分项。"
+                if _valid_figure(fig, recomputed)
+                else "请先改正各分项，再恢复公式。"
+            ),
             expected=recomputed,
             actual=typed_n,
         )
@@ -260,20 +371,26 @@ def _sum_error(ctx: Context, f: _Failure) -> None:
     actual = ctx.values[rule.anchor]
     actual_n = ctx.num(rule.anchor)
     sheet = fig_sheet(ctx, anchor)
+    valid = _valid_figure(anchor, expected)
     if rule.is_total:
+        fix = f"请改为 {show(expected)}，或核对各分项数字。" if valid else "请核对各分项数字。"
         message = (
             f"{sheet}{where(anchor)}不符合“{rule.title}”：各分项之和为 {show(expected)}，"
-            f"表中为 {show(actual)}（相差 {_signed(actual_n - expected)}）。"
-            f"请改为 {show(expected)}，或核对各分项数字。"
+            f"表中为 {show(actual)}（相差 {_signed(actual_n - expected)}）。{fix}"
         )
     else:
         lhs = " + ".join(f"{term(ctx.lay.by_key[k])}（{show(ctx.values[k])}）" for k in rule.left)
         rhs = " + ".join(f"{term(ctx.lay.by_key[k])}（{show(ctx.values[k])}）" for k in rule.right)
         message = (
             f"{rule.title}不成立：{lhs} = {show(tidy(left))}，而 {rhs} = {show(tidy(right))}"
-            f"（相差 {_signed(tidy(right - left))}）。若其他数字无误，{sheet}{where(anchor)}应为 {show(expected)}。"
+            f"（相差 {_signed(tidy(right - left))}）。"
+            + (
+                f"若其他数字无误，{sheet}{where(anchor)}应为 {show(expected)}。"
+                if valid
+                else "请逐项核对两边的数字（按其他数字推算的值不可能成立）。"
+            )
         )
-    ctx.add(rule.code, rule.anchor, message, expected=expected, actual=actual_n)
+    ctx.add(rule.code, rule.anchor, message, expected=expected if valid else None, actual=actual_n)
 
 
 def _signed(x: float) -> str:
@@ -312,20 +429,50 @@ def check_table2(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------- fee
+def _decisions(ctx: Context) -> float:
+    """行政许可 + 行政处罚 + 行政强制 decisions this year (the work a fee usually comes from); 0 if unknown."""
+    keys = [f.key for f in single_figures(ctx.schema, ctx.lay) if f.kind == "count"]
+    if any(k in ctx.unknown for k in keys):
+        return 0
+    return sum(ctx.num(k) for k in keys)
+
+
 def check_fee_units(ctx: Context, narrative_texts: dict[str, str]) -> None:
-    """FEE_IN_YUAN (one per amount): a whole amount ≥ 100000, or its digits before “元” in the text."""
+    """FEE_IN_YUAN (one per amount): too large for the agency's level, a whole amount ≥ 100000, or “N元” in the text.
+
+    The ceiling by level and kind (``agency.FEE_CEILING``) catches 35000 typed in 元 by a county bureau;
+    an agency whose level cannot be read keeps the plain rule.
+    """
+    agency = classify(ctx.report.agency)
+    reporter = reporter_kind(ctx.reporter) or agency.reporter
+    ceiling = FEE_CEILING.get((agency.level, reporter)) if agency.level else None  # type: ignore[arg-type]
     for fig in ctx.lay.amounts:
         v = ctx.values[fig.key]
         if not is_number(v) or v <= 0:
             continue
         sheet_where = f"{fig_sheet(ctx, fig)}{where(fig)}"
         suggestion = tidy(round(v / 10_000, 4))
-        if float(v).is_integer() and v >= FEE_YUAN_THRESHOLD:
+        too_large = ceiling is not None and v > ceiling
+        whole_large = float(v).is_integer() and v >= FEE_YUAN_THRESHOLD and agency.level != "province"
+        decisions = _decisions(ctx)
+        per_decision = v >= FEE_PER_DECISION_FLOOR and decisions and v / decisions > FEE_PER_DECISION
+        if too_large or whole_large or per_decision:
+            if too_large:
+                why = (
+                    f"对{LEVEL_LABEL[agency.level]}{REPORTER_LABEL[reporter]}来说（{show(tidy(v / 10_000))} 亿元）过大"  # type: ignore[index]
+                )
+            elif whole_large:
+                why = "这个整数像是按“元”填写的"
+            else:
+                why = (
+                    f"而本年行政许可、处罚、强制决定共 {show(decisions)} 件，平均每件 "
+                    f"{show(tidy(round(v / decisions, 1)))} 万元，不合常理"
+                )
             ctx.add(
                 "FEE_IN_YUAN",
                 fig.key,
-                f"{sheet_where}为 {show(v)}，单位是万元，这个数字像是按“元”填写的。"
-                f"如果是元，请除以 10000，改为 {show(suggestion)}。",
+                f"{sheet_where}为 {show(v)}，单位是万元，{why}。"
+                f"如果是元，请除以 10000，改为 {show(suggestion)}；如确为万元，请核实。",
                 expected=suggestion,
                 actual=v,
             )
@@ -366,8 +513,11 @@ def check_carry_over_share(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------- previous year
-def check_previous(ctx: Context, previous: Report) -> None:
-    """Cross-year: 二 (this year) = 四 (last year) per column; table-2 valid continuity."""
+def check_previous(ctx: Context, previous: Report) -> bool:
+    """Cross-year: 二 (this year) = 四 (last year) per column; table-2 valid continuity.
+
+    False (and PREVIOUS_YEAR_MISMATCH) when ``previous`` is not last year's report.
+    """
     this_year, prev_year = int_year(ctx.report.year), int_year(previous.year)
     if this_year is not None and prev_year is not None and prev_year != this_year - 1:
         ctx.add(
@@ -378,7 +528,7 @@ def check_previous(ctx: Context, previous: Report) -> None:
             expected=this_year - 1,
             actual=prev_year,
         )
-        return
+        return False
     prev = flatten(previous, ctx.lay)
     links = ctx.lay.year_links
     for link in (link for link in links if link.is_copy):
@@ -418,6 +568,7 @@ def check_previous(ctx: Context, previous: Report) -> None:
                 expected=expected,
                 actual=valid,
             )
+    return True
 
 
 #: Years accepted as a report year (one range for the whole project); anything else is reported as invalid.

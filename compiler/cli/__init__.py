@@ -99,17 +99,29 @@ def export_command(
     raise typer.Exit(run_export(file, output))
 
 
+#: ``--reporter`` of check and audit: who reports decides the deadline (条例第四十九条).
+ReporterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reporter",
+        help="报告主体：政府（本级人民政府的报告，3月31日前公开）或 部门（政府部门，1月31日前公开）；"
+        "默认按单位名称判断",
+    ),
+]
+
+
 @app.command(cls=ChineseCommand, name="check", epilog=EXIT_CODES)
 def check_command(
     files: Annotated[list[Path], typer.Argument(help=f"{INPUTS}，可多个")],
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部结果")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="在此目录写入标注了问题单元格的副本")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help=f"上年报告（{INPUTS}），用于跨年核对")] = None,
+    reporter: ReporterOption = None,
 ) -> None:
     """核查每个数字：勾稽关系、合计、数值类型、日期与文字内容。"""
     from .check import run
 
-    raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous))
+    raise typer.Exit(run(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
 @app.command(
@@ -202,11 +214,12 @@ def audit_command(
         Path | None,
         typer.Option("--previous", help=f"上年报告（{INPUTS}），用于核对上年结转等跨年数据"),
     ] = None,
+    reporter: ReporterOption = None,
 ) -> None:
     """核查已发布的年度报告中的数字。"""
     from .published import run_audit
 
-    raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous))
+    raise typer.Exit(run_audit(files, json_out=json_out, annotate=annotate, previous=previous, reporter=reporter))
 
 
 def _paths_in_chinese(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -21,9 +21,10 @@ def run(
     json_out: bool = False,
     annotate: Path | None = None,
     previous: Path | None = None,
+    reporter: str | None = None,
 ) -> int:
     """Check every file, print the results, optionally write annotated copies; return the exit code."""
-    result = call(lambda: check_files(files, previous=previous, annotate=annotate))
+    result = call(lambda: check_files(files, previous=previous, annotate=annotate, reporter=reporter))
     if isinstance(result, int):
         return result
     return show_check_run(result, json_out=json_out)

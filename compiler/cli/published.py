@@ -30,9 +30,10 @@ def run_audit(
     json_out: bool = False,
     annotate: Path | None = None,
     previous: Path | None = None,
+    reporter: str | None = None,
 ) -> int:
     """Audit published reports; exit codes as ``check``."""
-    run = call(lambda: audit_files(files, previous=previous, annotate=annotate))
+    run = call(lambda: audit_files(files, previous=previous, annotate=annotate, reporter=reporter))
     if isinstance(run, int):
         return run
     return show_check_run(run, json_out=json_out)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..check import FileResult, check_path
+from ..check.agency import reporter_kind
 from ..exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE
 from ..inputs import READABLE_TEXT, load_previous
 from ..read import UnreadableInput
@@ -40,16 +42,32 @@ class CheckRun:
 
 
 def check_files(
-    files: Sequence[str | Path], *, previous: str | Path | None = None, annotate: str | Path | None = None
+    files: Sequence[str | Path],
+    *,
+    previous: str | Path | None = None,
+    annotate: str | Path | None = None,
+    reporter: str | None = None,
 ) -> CheckRun:
-    """Check every file (``previous``: last year's report for the cross-year rules)."""
+    """Check every file (``previous``: last year's report for the cross-year rules).
+
+    ``reporter`` (``government``/``政府`` or ``department``/``部门``) says who reports, for the
+    deadline (条例第四十九条); without it the checker decides from each agency's name.
+    """
     return run_checks(
         files,
-        check_path,
+        functools.partial(check_path, reporter=checked_reporter(reporter)),
         missing=f"请给出要核查的文件（{READABLE_TEXT}）。",
         previous=previous,
         annotate=annotate,
     )
+
+
+def checked_reporter(reporter: str | None) -> str | None:
+    """``--reporter`` as ``government``/``department`` (None: decide from the agency name); a usage error if unknown."""
+    kind = reporter_kind(reporter)
+    if reporter is not None and kind is None:
+        raise UsageError(f"--reporter 应为“政府”（本级人民政府的报告）或“部门”（政府部门的报告），而不是“{reporter}”。")
+    return kind
 
 
 def run_checks(

@@ -1,10 +1,13 @@
 """Cell contents as report values: tolerant of how clerks type, never guessing.
 
 A number typed as text (``"12"``, ``" 12 "``, full-width ``"１２"``,
-``"1,234"``, ``"00012"``) is a number. Anything else that is not a number
-(``—``, ``/``, ``无``, ``12件``, ``#REF!``, a date, ``TRUE``) stays as the text the
-clerk sees, so the checker can name it; a blank is ``None``. Nothing silently
-becomes 0, and nothing here raises on any cell content.
+``"1,234"``, ``"00012"``) is read as a number, and the reader says so at that
+cell: the clerk's own spreadsheet leaves such text out of every SUM. Only ASCII
+and full-width digits make a number: ``3²``, ``⑫``, ``𝟏𝟐``, ``٣`` (which
+Unicode normalisation would turn into digits) stay text. Anything else that is
+not a number (``—``, ``/``, ``无``, ``12件``, ``#REF!``, a date, ``TRUE``) stays
+as the text the clerk sees, so the checker can name it; a blank is ``None``.
+Nothing silently becomes 0, and nothing here raises on any cell content.
 
 This module has no openpyxl import: it works on plain Python values.
 """
@@ -27,7 +30,12 @@ MAX_MAGNITUDE = 1e15
 
 #: Minus signs clerks type (ASCII, U+2212 minus, full-width hyphen-minus after NFKC).
 _MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
-_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?|[+-]?\.\d+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]*)?|[+-]?\.[0-9]+")
+#: The only characters a number typed as text may hold: ASCII and full-width digits, signs,
+#: separators and spaces. ``²``, ``⑫``, ``𝟏`` are digits to Unicode, not to a clerk's spreadsheet.
+_NUMBER_CHARS = frozenset("0123456789０１２３４５６７８９+-.,＋－．，\u2212\ufe63 \u3000\u00a0\t")
+#: Count units a clerk types after a number (``8件``): the checker reads the number, the cell stays text.
+_COUNT_UNIT = re.compile(r"\s*(?:件|个|份|起|宗|例|项|次)\s*$")
 _YEAR = re.compile(r"(\d{4})\s*(?:年度?)?")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _DATE8 = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -44,8 +52,10 @@ def normalise_text(text: str) -> str:
 
 def parse_number_text(text: str) -> int | float | None:
     """The number a text spells, or ``None`` when it is not plainly a number."""
+    if len(text) > 64 or not set(text) <= _NUMBER_CHARS:
+        return None
     t = normalise_text(text)
-    if not t or len(t) > 64 or not _NUMBER.fullmatch(t):
+    if not t or not _NUMBER.fullmatch(t):
         return None
     try:
         number = Decimal(t.replace(",", ""))
@@ -56,6 +66,21 @@ def parse_number_text(text: str) -> int | float | None:
     else:
         result = float(number)
     return result if abs(result) < MAX_MAGNITUDE else None
+
+
+def number_in_text(text: str) -> int | float | None:
+    """The number a text cell plainly holds, for checking the sums around it (``"8件"`` → 8).
+
+    The cell itself stays text and is reported; this only lets every other rule
+    be checked with the number the clerk meant. An amount in ``元`` is not read
+    (the table is in 万元: the number would be a guess).
+    """
+    return parse_number_text(_COUNT_UNIT.sub("", text))
+
+
+def is_typed_as_text(raw: Any, value: Value) -> bool:
+    """True when a cell's text was read as a number (the sheet's own SUMs leave it out)."""
+    return isinstance(raw, str) and isinstance(value, int | float)
 
 
 def tidy_number(x: int | float) -> Value:

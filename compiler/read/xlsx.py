@@ -30,6 +30,7 @@ from .values import (
     date_value,
     figure_value,
     info_text,
+    is_typed_as_text,
     narrative_text,
     year_value,
 )
@@ -206,12 +207,28 @@ def _read_figures(report: Report, loc: Locator, schema: Schema, findings: list[F
                 findings.append(_formula_finding(found, fig.key, fig.name))
         else:
             value = figure_value(found.value)
+            if is_typed_as_text(found.value, value):
+                findings.append(_text_number_finding(found, fig.key, fig.name, value))
             if fig.key in totals:
                 if value is None:
                     continue  # formula deleted, nothing typed: recomputed like a spreadsheet would show it
                 overridden.add(fig.key)
         report.set_value(fig.key, value)
     return overridden
+
+
+def _text_number_finding(found: Located, key: str, label: str, value: Value) -> Finding:
+    typed = clip(str(found.value).strip(), 30)
+    return CATALOG["NUMBER_AS_TEXT"].at(
+        f"“{label}”单元格中的“{typed}”是以文字形式填写的数字（全角数字或文本格式）：核查已按 {value} 计算，"
+        f"但工作表自己的合计公式不计入文字，表中显示的合计会少算这一格。请删除后重新输入半角数字 {value}"
+        "（单元格格式为“常规”或“数值”）。",
+        sheet=found.sheet,
+        cell=found.a1,
+        key=key,
+        actual=typed,
+        expected=value,
+    )
 
 
 __all__ = ["read_workbook"]

@@ -1029,6 +1029,11 @@ NUMBER_CASES: dict[str, Any] = {
     "num_negative": -3,
     "num_fraction_count": 2.5,
     "num_bool": True,
+    "num_superscript": Text("3²"),
+    "num_circled": Text("⑫"),
+    "num_math_bold": Text("𝟏𝟐"),
+    "num_tiny_negative": -1e-300,
+    "num_tiny_fraction": 1e-300,
 }
 JSON_NUMBER_CASES: dict[str, Any] = {
     "num_1e308_json": 1e308,
@@ -1138,7 +1143,7 @@ def _(d: Path) -> Path:
 
 @case("num_with_unit_t3")
 def _(d: Path) -> Path:
-    """Text in a table-3 input: the cell is an error, the sums through it are uncheckable (not wrong)."""
+    """Text in a table-3 input: the cell is an error; the other rules are checked with the number it holds."""
     return filled_workbook(d / "表三文字.xlsx", {T3_KEY: Text("12件")})
 
 
