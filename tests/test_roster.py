@@ -61,7 +61,8 @@ def test_xlsx_roster_with_title_row_and_numbers(tmp_path):
     rows = [["2025年政府信息公开年报填报单位名单"], HEADER, *ROWS, [4, "衢州市民政局", 5703012111, None, None]]
     roster = read_roster(write_xlsx(tmp_path / "名单.xlsx", rows))
     assert [e.agency for e in roster.entries][-1] == "衢州市民政局"
-    assert roster.entries[-1].phone == "5703012111"
+    assert roster.entries[-1].phone is None  # 0570-3012111 typed as a number: reported, never printed wrong
+    assert "5703012111" in roster.problems[0]
     assert roster.entries[0].line == 3
 
 
@@ -198,3 +199,26 @@ def test_fifo_roster_named_as_not_a_regular_file(tmp_path, capsys, suffix):
 def test_missing_roster_still_says_not_found(tmp_path, capsys):
     assert template_cli.run(output=tmp_path / "out", roster=tmp_path / "无此名单.xlsx", year=2025) == 2
     assert "找不到名单文件" in capsys.readouterr().err
+
+
+def test_phone_that_lost_its_leading_zero_is_reported_not_used(tmp_path):
+    """Excel turns 0570-3011001 typed as 05703011001 into the number 5703011001: never print that in a report."""
+    rows = [
+        HEADER,
+        ["1", "甲局", 5703011001, "", ""],  # area code lost its 0
+        ["2", "乙局", 13800001111, "", ""],  # a mobile number is fine as a number
+        ["3", "丙局", 4008001234, "", ""],  # so is a 400 service number
+        ["4", "丁局", 3011001, "", ""],  # and a local number without area code
+        ["5", "戊局", "0570-3011005", "", ""],
+    ]
+    roster = read_roster(write_xlsx(tmp_path / "名单.xlsx", rows))
+    phones = {e.agency: e.phone for e in roster.entries}
+    assert phones == {
+        "甲局": None,
+        "乙局": "13800001111",
+        "丙局": "4008001234",
+        "丁局": "3011001",
+        "戊局": "0570-3011005",
+    }
+    [problem] = roster.problems
+    assert "第 3 行“甲局”的联系电话 5703011001" in problem and "开头“0”" in problem

@@ -193,6 +193,18 @@ def _read_xlsx(data: bytes, name: str) -> list[list[str]]:
         wb.close()
 
 
+def _lost_leading_zero(phone: str) -> bool:
+    """A phone of 9–11 bare digits with no leading 0 that is no mobile or 400/800 number: an area code lost its 0.
+
+    Excel stores ``05701234567`` typed into a number cell as 5701234567; printed in a report it is a wrong
+    number, so it is reported instead of used (never guessed back).
+    """
+    if not phone.isdigit() or not 9 <= len(phone) <= 11 or phone.startswith("0"):
+        return False
+    mobile = len(phone) == 11 and phone[0] == "1" and phone[1] in "3456789"
+    return not mobile and not phone.startswith(("400", "800"))
+
+
 def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
     """Read a roster; rows that are blank, nameless or repeated become problems, not entries."""
     schema = schema or get_schema()
@@ -239,11 +251,18 @@ def read_roster(path: str | Path, schema: Schema | None = None) -> Roster:
             roster.problems.append(f"第 {line} 行的单位“{agency}”与第 {seen[dup]} 行重复，已跳过。")
             continue
         seen[dup] = line
+        phone = get("info_phone")
+        if _lost_leading_zero(phone):
+            roster.problems.append(
+                f"第 {line} 行“{agency}”的联系电话 {phone} 像是丢了开头“0”的区号电话（Excel 把它存成了数字）；"
+                "未填入模板。请在名单中把该列设为文本，填写完整号码（如 0570-1234567）后重新生成。"
+            )
+            phone = ""
         roster.entries.append(
             RosterEntry(
                 line,
                 agency,
-                get("info_phone") or None,
+                phone or None,
                 get("info_email") or None,
                 get("info_address") or None,
                 get("person") or None,
