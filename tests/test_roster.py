@@ -221,4 +221,4 @@ def test_phone_that_lost_its_leading_zero_is_reported_not_used(tmp_path):
         "戊局": "0570-3011005",
     }
     [problem] = roster.problems
-    assert "第 3 行“甲局”的联系电话 5703011001" in problem and "开头“0”" in problem
+    assert "第 2 行“甲局”的联系电话 5703011001" in problem and "开头“0”" in problem
