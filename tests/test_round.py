@@ -237,6 +237,22 @@ def test_rollup_sums_only_clean_sheets_and_include_errors_makes_a_draft(round_di
     assert DRAFT_NOTE in (out3 / "某县政府信息公开申请情况汇总.html").read_text(encoding="utf-8")
 
 
+def test_an_xls_saved_from_our_template_makes_the_agency_unreadable_not_missing(round_dir, tmp_path, capsys):
+    """戊局 saved its template as .xls: it did send something; the officer must ask for .xlsx, not chase it."""
+    import shutil
+
+    inp = tmp_path / "in"
+    shutil.copytree(round_dir["in"], inp)
+    (inp / template_filename("戊局", YEAR).replace(".xlsx", ".xls")).write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
+    capsys.readouterr()
+    run(inp, tmp_path / "out", jobs=2, quiet=True, json_out=True, roster=round_dir["roster"])
+    doc = json.loads(capsys.readouterr().out)
+    status = {a["agency"]: a for a in doc["round"]["agencies"]}
+    assert status["戊局"]["label"] == "无法读取" and status["戊局"]["file"].endswith(".xls")
+    assert "另存为" in status["戊局"]["message"]
+    assert doc["round"]["counts"]["未报送"] == 0
+
+
 def test_round_status_is_a_plain_function(tmp_path):
     roster = read_roster(_write_roster(tmp_path / "r.csv")).entries
     files = [

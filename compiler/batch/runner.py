@@ -228,7 +228,8 @@ class Batch:
         files = file_rows(found.inputs, self.manifest, found.path)
         chosen = select(files, include_errors=opts.include_errors)
         flag_duplicates(chosen)
-        status = round_status(self.roster_entries or [], files)
+        sent = [(s.rel, s.reason) for s in found.skipped if s.spreadsheet]
+        status = round_status(self.roster_entries or [], files, sent)
         acc = Rollup()
         with_errors = 0
         for f in chosen.included:
