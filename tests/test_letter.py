@@ -38,6 +38,16 @@ def test_letter_lists_errors_first_with_cells_and_says_where_the_rest_are():
     assert "2026-01-20" in text and "gk@example.gov.cn" in text
 
 
+def test_opening_sentence_ends_properly_and_no_attachment_is_promised_without_one():
+    only_errors = [dict(f, severity="error") for f in _findings(2)]
+    _, opening, _, closing = letter_lines(Letter("乙局", "乙.xls", only_errors))
+    assert opening[1].endswith("“错误”必须修改。")  # not a dangling "；"
+    assert not any("附件" in line for line in closing)  # an unreadable file has no annotated workbook
+    both = letter_lines(Letter("乙局", "乙.xlsx", _findings(3), annotated="乙.核查.xlsx"))
+    assert both[1][1].endswith("“错误”必须修改；“需核实”请确认数字无误或予以修改。")
+    assert "附件《乙.核查.xlsx》中已用颜色" in "".join(both[3])
+
+
 @pytest.mark.slow
 @pytest.mark.office
 def test_letter_is_one_page(soffice, tmp_path):

@@ -251,6 +251,13 @@ def test_an_xls_saved_from_our_template_makes_the_agency_unreadable_not_missing(
     assert status["戊局"]["label"] == "无法读取" and status["戊局"]["file"].endswith(".xls")
     assert "另存为" in status["戊局"]["message"]
     assert doc["round"]["counts"]["未报送"] == 0
+    # and it gets a letter saying so, and a line of the mail merge
+    [letter] = list((tmp_path / "out" / FEEDBACK_DIR / "戊局").glob("*.docx"))
+    text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    assert "戊局：" in text and "另存为" in text and ".xls" in text and "重新报送" in text
+    assert "重新运行" not in text and "附件" not in text  # the clerk runs nothing; nothing is attached
+    with open(tmp_path / "out" / FEEDBACK_DIR / MAIL_MERGE_NAME, encoding="utf-8-sig", newline="") as fh:
+        assert "戊局" in {r[0] for r in csv.reader(fh)}
 
 
 def test_round_status_is_a_plain_function(tmp_path):

@@ -20,7 +20,10 @@ READABLE = (".xlsx", ".xlsm")
 #: Last year's reports accepted by ``--previous``: every input kind the commands read.
 PREVIOUS_READABLE = READABLE_SUFFIXES
 
-_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（*.xlsx），再放回目录重新运行。"
+#: The officer's last step after a clerk re-saved the file; a letter to the clerk says ``RESEND`` instead.
+RERUN = "再放回目录重新运行。"
+RESEND = "再重新报送。"
+_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（*.xlsx），" + RERUN
 #: Spreadsheet-like files we cannot read, with the reason shown to the clerk.
 SPREADSHEET_HINTS: dict[str, str] = {
     ".xls": "旧版 Excel 97-2003 工作簿（.xls）无法读取；" + _SAVE_AS,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import FAILED, OK, WARNINGS
+from . import FAILED, OK, UNREADABLE, WARNINGS
 from .results import FileOutcome, batch_finding, finding_to_dict
 from .summary import STATUS_LABEL, key_figure_values
 
@@ -122,3 +122,14 @@ def flag_duplicates(chosen: Selection) -> None:
             if f.status == OK:
                 f.status = WARNINGS
             f.message = f.message or message
+
+
+def skipped_row(rel: str, reason: str) -> FileRow:
+    """A spreadsheet the run could not take at all (an .xls saved from our template), as an unreadable row.
+
+    Only the round status and the feedback packets see it: the agency is 无法读取 and gets a letter saying why.
+    """
+    from .discover import RERUN, RESEND
+
+    finding = batch_finding("UNREADABLE", reason.replace(RERUN, RESEND))  # the letter speaks to the clerk
+    return FileRow(rel, status=UNREADABLE, errors=1, message=reason, findings=[finding])

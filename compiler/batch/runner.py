@@ -57,7 +57,7 @@ from .previous import PREVIOUS_CACHE, PreviousYear, load_previous_year
 from .progress import Progress, Quiet
 from .rollup import Rollup, select
 from .rollup_report import write_rollup_report
-from .rows import FileRow, file_rows, flag_duplicates
+from .rows import FileRow, file_rows, flag_duplicates, skipped_row
 from .signals import Interrupted, install_sigterm, restore_signals
 from .status import NO_SHEET, RoundStatus, round_status
 from .summary import SUMMARY_NAME, write_summary
@@ -228,7 +228,7 @@ class Batch:
         files = file_rows(found.inputs, self.manifest, found.path)
         chosen = select(files, include_errors=opts.include_errors)
         flag_duplicates(chosen)
-        sent = [(s.rel, s.reason) for s in found.skipped if s.spreadsheet]
+        sent = [skipped_row(s.rel, s.reason) for s in found.skipped if s.spreadsheet]
         status = round_status(self.roster_entries or [], files, sent)
         acc = Rollup()
         with_errors = 0
@@ -275,7 +275,7 @@ class Batch:
             force=opts.force,
             absent=[(a.agency, a.label) for a in status.agencies if a.status in NO_SHEET],
         )
-        packets = self._feedback(status, files, found)
+        packets = self._feedback(status, [*files, *sent], found)
         self.warnings.extend(packets.problems)
         self.manifest.compact(keep=set(found.inputs))
         code = EXIT_UNUSABLE if summary_failed or rollup_failed else exit_code(files, found)

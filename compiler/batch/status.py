@@ -114,15 +114,16 @@ class RoundStatus:
 
 
 def round_status(
-    roster: Sequence[RosterLike], files: Sequence[FileRow], skipped: Sequence[tuple[str, str]] = ()
+    roster: Sequence[RosterLike], files: Sequence[FileRow], skipped: Sequence[FileRow] = ()
 ) -> RoundStatus:
     """The status of every roster agency given the batch's file rows (``rows.FileRow``).
 
     A row gives ``rel``, ``agency``, ``status``, ``errors``, ``warnings``,
     ``date`` (ISO 成文日期), ``mtime`` (seconds), ``contact`` (``phone``/``email``
-    from the sheet) and ``message``. ``skipped``: (file, reason) of spreadsheets
-    the run could not take at all (an .xls or .et saved from our template): an
-    agency whose only file is one of them is 无法读取 with that reason, not 未报送.
+    from the sheet) and ``message``. ``skipped``: rows (``rows.skipped_row``) of
+    spreadsheets the run could not take at all (an .xls or .et saved from our
+    template), matched by file name: an agency whose only file is one of them is
+    无法读取 with that reason, not 未报送.
     """
     keys = {agency_key(e.agency): e for e in roster}
     by_agency: dict[str, list[FileRow]] = {}
@@ -135,12 +136,10 @@ def round_status(
             strangers.setdefault(key, []).append(f)
         else:  # neither a name inside nor a roster name in the file name
             strangers.setdefault(f"?{f.rel}", []).append(f)
-    for rel, reason in skipped:
-        key = _key_from_name(rel, keys)
+    for row in skipped:
+        key = _key_from_name(row.rel, keys)
         if key and key not in by_agency:
-            from .rows import FileRow
-
-            by_agency[key] = [FileRow(rel, status=UNREADABLE, message=reason)]
+            by_agency[key] = [row]
     agencies = [_status_of(e.agency, by_agency.get(agency_key(e.agency), []), e) for e in roster]
     others = [
         _status_of(str(same[0].agency or ""), same, None)

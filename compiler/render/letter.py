@@ -62,11 +62,13 @@ def letter_lines(letter: Letter) -> tuple[str, list[str], list[str], list[str]]:
     counts = "、".join(
         p for p in (f"错误 {errors} 处" if errors else "", f"需核实 {warnings} 处" if warnings else "") if p
     )
+    asks = "；".join(
+        p for p in ("“错误”必须修改" if errors else "", "“需核实”请确认数字无误或予以修改" if warnings else "") if p
+    )
     opening = [
         f"{letter.agency or '贵单位'}：",
         f"经核查，贵单位报送的《{what}》填报表（文件：{letter.file}）有以下问题（{counts or '详见附件'}）。"
-        + ("“错误”必须修改；" if errors else "")
-        + ("“需核实”请确认数字无误或予以修改。" if warnings else ""),
+        + (f"{asks}。" if asks else ""),
     ]
     items: list[str] = []
     budget = ITEM_LINES
@@ -87,10 +89,12 @@ def letter_lines(letter: Letter) -> tuple[str, list[str], list[str], list[str]]:
         budget -= lines
     closing = []
     rest = len(ordered) - len(items)
-    attached = f"附件《{letter.annotated}》" if letter.annotated else "附件中的标注表"
-    if rest > 0:
+    attached = f"附件《{letter.annotated}》" if letter.annotated else ""
+    if rest > 0 and attached:
         closing.append(f"另有 {rest} 处问题未在此列出，见{attached}的“核查结果”工作表（点击位置可跳到对应单元格）。")
-    else:
+    elif rest > 0:  # no annotated workbook goes with it (the file could not be read): say so, promise no attachment
+        closing.append(f"另有 {rest} 处问题未在此列出，请修改上述问题后重新报送，届时一并核查。")
+    elif attached:
         closing.append(f"{attached}中已用颜色和批注标出每个问题所在的单元格。")
     when = f"请于 {letter.deadline} 前" if letter.deadline else "请尽快"
     where = f"报送至：{letter.return_to}" if letter.return_to else "重新报送"
