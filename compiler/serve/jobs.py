@@ -18,7 +18,7 @@ import anyio
 import anyio.to_thread
 
 from ..batch import pool as pool_mod
-from ..batch.pool_errors import pool_error_code
+from ..batch.pool_errors import pool_error_code, pool_error_message
 
 WORKER_MODULE = "compiler.serve.worker"
 if WORKER_MODULE not in pool_mod.PRELOAD:  # before any pool exists: the forkserver imports it once, warm
@@ -53,20 +53,6 @@ def _run_one(task: dict[str, Any], timeout: float) -> dict[str, Any]:
     return {"pool_error": "start", "detail": "无法启动处理进程"}
 
 
-def pool_error_message(result: dict[str, Any], timeout: float) -> str:
-    """The clerk's words (``batch``'s own name its ``--timeout`` option, which a clerk on the web does not have)."""
-    kind = result.get("pool_error")
-    if kind == "timeout":
-        return f"处理超时：超过 {timeout:g} 秒仍未完成，已停止。请检查文件是否为标准填报表。"
-    if kind == "memory":
-        return f"内存超限：处理此文件需要超过 {pool_mod.memory_limit_mb()} MB 内存，已停止。"
-    if kind == "crash":
-        return f"处理此文件时{result.get('detail') or '处理进程异常退出'}。"
-    if kind == "start":
-        return "服务器暂时无法启动处理进程，请稍后重试。"
-    return "处理时发生内部错误，请把文件发给维护人员。"
-
-
 class Jobs:
     """The server's gate to the worker pool: at most ``jobs`` tasks at once."""
 
@@ -89,5 +75,5 @@ class Jobs:
         """The worker's result dict; raises ``JobFailed`` when the pool had to give up on it."""
         result = await anyio.to_thread.run_sync(_run_one, task, timeout, limiter=self.limiter)
         if "pool_error" in result:
-            raise JobFailed(pool_error_message(result, timeout), pool_error_code(result["pool_error"]))
+            raise JobFailed(pool_error_message(result, timeout, audience="web"), pool_error_code(result["pool_error"]))
         return result
